@@ -1,0 +1,3 @@
+"""SB Email Generator: brand profile + brief in, ready-to-send email variants out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,84 @@
+"""Service configuration, read from the environment once.
+
+Every knob of the original service (TTLs, sizes, pool size, variants, model) is a field
+here and a template parameter in ``template.yaml``; code never reads ``os.environ``
+elsewhere, so one frozen object describes how an instance behaves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_DEFAULT_BLOCKS_DIRS = (
+    Path("/opt/blocks"),  # the Lambda layer
+    Path(__file__).resolve().parents[3] / "blocks",  # a source checkout
+)
+
+
+def _default_blocks_dir() -> Path:
+    for candidate in _DEFAULT_BLOCKS_DIRS:
+        if candidate.is_dir():
+            return candidate
+    return _DEFAULT_BLOCKS_DIRS[-1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one instance of the service behaves; see ``from_env`` for the variable names."""
+
+    table_name: str = "sbemail"
+    queue_url: str = ""
+    dynamodb_endpoint: str | None = None
+    sqs_endpoint: str | None = None
+    region: str = "us-east-1"
+    blocks_dir: Path = _DEFAULT_BLOCKS_DIRS[-1]
+    store_ttl_minutes: int = 5
+    store_max_entries: int = 1000
+    cache_ttl_minutes: int = 10
+    cache_max_entries: int = 500
+    session_pool_size: int = 10
+    default_variants: int = 3
+    max_text_chars: int = 600
+    default_wait_seconds: float = 20.0
+    openai_model: str = "gpt-4.1-mini"
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_api_key_parameter: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (``os.environ`` unless given)."""
+        env = os.environ if env is None else env
+
+        def text(name: str, default: str | None) -> str | None:
+            value = env.get(name, "").strip()
+            return value or default
+
+        def number(name: str, default: float) -> float:
+            value = env.get(name, "").strip()
+            return float(value) if value else default
+
+        blocks = text("BLOCKS_DIR", None)
+        return cls(
+            table_name=text("TABLE_NAME", cls.table_name) or cls.table_name,
+            queue_url=text("QUEUE_URL", "") or "",
+            dynamodb_endpoint=text("DYNAMODB_ENDPOINT", None),
+            sqs_endpoint=text("SQS_ENDPOINT", None),
+            region=text("AWS_REGION", None) or text("AWS_DEFAULT_REGION", cls.region) or cls.region,
+            blocks_dir=Path(blocks) if blocks else _default_blocks_dir(),
+            store_ttl_minutes=int(number("STORE_TTL_MINUTES", cls.store_ttl_minutes)),
+            store_max_entries=int(number("STORE_MAX_ENTRIES", cls.store_max_entries)),
+            cache_ttl_minutes=int(number("CACHE_TTL_MINUTES", cls.cache_ttl_minutes)),
+            cache_max_entries=int(number("CACHE_MAX_ENTRIES", cls.cache_max_entries)),
+            session_pool_size=int(number("SESSION_POOL_SIZE", cls.session_pool_size)),
+            default_variants=int(number("DEFAULT_VARIANTS", cls.default_variants)),
+            max_text_chars=int(number("MAX_TEXT_CHARS", cls.max_text_chars)),
+            default_wait_seconds=number("DEFAULT_WAIT_SECONDS", cls.default_wait_seconds),
+            openai_model=text("OPENAI_MODEL", cls.openai_model) or cls.openai_model,
+            openai_base_url=text("OPENAI_BASE_URL", None),
+            openai_api_key=text("OPENAI_API_KEY", None),
+            openai_api_key_parameter=text("OPENAI_API_KEY_PARAMETER", None),
+        )

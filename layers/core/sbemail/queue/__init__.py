@@ -1,0 +1,6 @@
+"""The job queue: how the API hands work to the worker."""
+
+from .ports import JobQueue
+from .sqs import SQSJobQueue
+
+__all__ = ["JobQueue", "SQSJobQueue"]

@@ -1,0 +1,45 @@
+"""Jobs: the record of one generation request and its progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def final(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One generation request as stored; ``request`` is the validated request body."""
+
+    id: str
+    store_id: str
+    status: JobStatus
+    request: dict[str, Any]
+    total: int
+    done: int = 0
+    error: dict[str, Any] | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    created_at: float = 0.0
+
+
+class StorageError(Exception):
+    """Base of every storage failure."""
+
+
+class JobNotFoundError(StorageError):
+    """No live job with this id (never created, expired, or in another store)."""
+
+
+class JobStateError(StorageError):
+    """A state change that the job's current state does not allow (e.g. after it ended)."""

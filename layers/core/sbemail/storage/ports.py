@@ -1,0 +1,32 @@
+"""The storage port: where jobs and their variants live."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .jobs import Job
+
+
+class JobStore(Protocol):
+    """Jobs with a time to live; expired jobs are never returned."""
+
+    def create(self, job: Job) -> None:
+        """Store a new job (``JobStateError`` if the id exists)."""
+
+    def get(self, job_id: str) -> Job | None:
+        """The live job, or ``None``."""
+
+    def start(self, job_id: str) -> Job:
+        """Mark a queued (or interrupted running) job as running and return it."""
+
+    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+        """Store one finished variant; saving the same index twice keeps one copy."""
+
+    def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
+        """The variants saved so far, by index."""
+
+    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+        """Mark a running job completed (``JobStateError`` if it already ended)."""
+
+    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+        """Mark a job failed unless it already ended."""
