@@ -1,0 +1,113 @@
+"""The DynamoDB job store against a DynamoDB-compatible server over the wire."""
+
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+
+from sbemail.local.embedded import provision
+from sbemail.storage import DynamoDBJobStore, Job, JobStateError, JobStatus
+
+from support import ROOT
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def table(moto_endpoint: str):
+    name = f"jobs-{uuid.uuid4().hex[:8]}"
+    provision(moto_endpoint, ROOT / "template.yaml", table_name=name)
+    resource = boto3.resource("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
+    return resource.Table(name)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(table, clock: Clock) -> DynamoDBJobStore:
+    return DynamoDBJobStore(table, ttl_seconds=300, clock=clock)
+
+
+def new_job(total: int = 2) -> Job:
+    return Job(
+        id=uuid.uuid4().hex,
+        store_id="s1",
+        status=JobStatus.QUEUED,
+        request={"k": "v"},
+        total=total,
+    )
+
+
+def test_created_job_reads_back_queued(store: DynamoDBJobStore) -> None:
+    job = new_job()
+    store.create(job)
+    found = store.get(job.id)
+    assert found is not None
+    assert (found.status, found.request, found.total, found.done) == (
+        JobStatus.QUEUED,
+        {"k": "v"},
+        2,
+        0,
+    )
+
+
+def test_creating_the_same_id_twice_is_refused(store: DynamoDBJobStore) -> None:
+    job = new_job()
+    store.create(job)
+    with pytest.raises(JobStateError):
+        store.create(job)
+
+
+def test_job_past_its_ttl_is_not_returned_though_still_in_the_table(
+    store: DynamoDBJobStore, table, clock: Clock
+) -> None:
+    job = new_job()
+    store.create(job)
+    clock.now += 301
+    assert store.get(job.id) is None
+    assert "Item" in table.get_item(Key={"pk": f"job#{job.id}"})
+
+
+def test_saving_a_variant_twice_counts_it_once(store: DynamoDBJobStore) -> None:
+    job = new_job(total=3)
+    store.create(job)
+    store.start(job.id)
+    store.save_variant(job.id, 1, {"index": 1, "html": "<p>a</p>"})
+    store.save_variant(job.id, 1, {"index": 1, "html": "<p>a</p>"})
+    found = store.get(job.id)
+    assert found is not None and found.done == 1
+    assert store.variants(job.id, 3) == {1: {"index": 1, "html": "<p>a</p>"}}
+
+
+def test_a_finished_job_cannot_go_back(store: DynamoDBJobStore) -> None:
+    job = new_job()
+    store.create(job)
+    store.start(job.id)
+    store.complete(job.id, {"provider": "offline"})
+    with pytest.raises(JobStateError):
+        store.start(job.id)
+    with pytest.raises(JobStateError):
+        store.fail(job.id, {"code": "x"})
+    found = store.get(job.id)
+    assert found is not None
+    assert found.status is JobStatus.COMPLETED and found.summary == {"provider": "offline"}
+
+
+def test_updates_refresh_the_ttl(store: DynamoDBJobStore, clock: Clock) -> None:
+    job = new_job()
+    store.create(job)
+    clock.now += 200
+    store.start(job.id)
+    clock.now += 200  # 400 s after creation, 200 s after the last update
+    assert store.get(job.id) is not None

@@ -1,0 +1,88 @@
+"""HTTP round trips through the local server: API handler, queue, worker, DynamoDB."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from support import load_sample, sample_names
+from http_client import call
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_each_sample_yields_its_variants(local_url: str, name: str) -> None:
+    request = load_sample(name)
+    reply = call("POST", f"{local_url}/api/email/generate", request, {"Prefer": "wait=20"})
+    assert reply.status == 200, reply.body
+    result = reply.json()
+    assert result["success"] is True
+    assert result["provider"] == "offline"
+    assert len(result["emails"]) == request.get("variants", 3)
+    for email in result["emails"]:
+        assert email["mjml"].startswith("<mjml>")
+        assert email["html"].startswith("<!doctype html")
+        assert email["text"].strip()
+        assert email["subjectLine"] and email["preheader"]
+
+
+def test_the_legacy_path_generates_too(local_url: str) -> None:
+    reply = call("POST", f"{local_url}/api/generate-emails", load_sample("pixelpet"))
+    assert reply.status == 200
+    assert reply.json()["emails"]
+
+
+def test_without_waiting_the_job_is_queued_and_pollable(local_url: str) -> None:
+    reply = call("POST", f"{local_url}/api/email/generate", load_sample("cedar"), {"Prefer": "wait=0"})
+    assert reply.status == 202
+    accepted = reply.json()
+    assert accepted["status"] in ("queued", "running")
+    assert accepted["statusUrl"] == f"/api/email/jobs/{accepted['jobId']}"
+    assert len(accepted["jobId"]) >= 22  # >= 128 random bits, url-safe
+    deadline = time.monotonic() + 30
+    while True:
+        status = call("GET", local_url + accepted["statusUrl"]).json()
+        if status["status"] == "completed" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status["status"] == "completed"
+    assert status["progress"] == {"done": 3, "total": 3}
+    assert len(status["result"]["emails"]) == 3
+
+
+def test_health(local_url: str) -> None:
+    reply = call("GET", f"{local_url}/health")
+    assert reply.status == 200 and reply.json()["status"] == "ok"
+
+
+def test_invalid_fields_are_named(local_url: str) -> None:
+    request = load_sample("northwind")
+    request["emailType"] = "Flyer"
+    del request["brandData"]["store_url"]
+    reply = call("POST", f"{local_url}/api/email/generate", request)
+    assert reply.status == 400
+    error = reply.json()["error"]
+    assert error["code"] == "invalid_request"
+    fields = {detail["field"] for detail in error["details"]}
+    assert fields == {"emailType", "brandData.store_url"}
+
+
+def test_invalid_json_is_a_400_without_a_trace(local_url: str) -> None:
+    reply = call("POST", f"{local_url}/api/email/generate", raw=b'{"brandData": ')
+    assert reply.status == 400
+    assert reply.json()["error"]["code"] == "invalid_json"
+    assert b"Traceback" not in reply.body
+
+
+def test_body_over_256_kb_is_a_413(local_url: str) -> None:
+    request = load_sample("northwind")
+    request["padding"] = "x" * (257 * 1024)
+    reply = call("POST", f"{local_url}/api/email/generate", request)
+    assert reply.status == 413
+    assert reply.json()["error"]["code"] == "body_too_large"
+
+
+def test_unknown_job_is_a_404(local_url: str) -> None:
+    reply = call("GET", f"{local_url}/api/email/jobs/doesnotexist")
+    assert reply.status == 404
+    assert reply.json()["error"]["code"] == "job_not_found"
