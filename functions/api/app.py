@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
+
 from sbemail.bootstrap import services
 from sbemail.service import InvalidRequestError, JobUnavailableError, ServiceError
 from sbemail.storage import Job

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 from sbemail.bootstrap import services
 
 logger = Logger()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
 from sbemail.local.embedded import free_port
+
+from support import ROOT
 
 
 @pytest.fixture(scope="session")

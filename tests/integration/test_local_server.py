@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from support import load_sample, sample_names
 from http_client import call
+from support import load_sample, sample_names
 
 
 @pytest.mark.parametrize("name", sample_names())
@@ -33,7 +33,9 @@ def test_the_legacy_path_generates_too(local_url: str) -> None:
 
 
 def test_without_waiting_the_job_is_queued_and_pollable(local_url: str) -> None:
-    reply = call("POST", f"{local_url}/api/email/generate", load_sample("cedar"), {"Prefer": "wait=0"})
+    reply = call(
+        "POST", f"{local_url}/api/email/generate", load_sample("cedar"), {"Prefer": "wait=0"}
+    )
     assert reply.status == 202
     accepted = reply.json()
     assert accepted["status"] in ("queued", "running")
