@@ -1,18 +1,23 @@
-"""Scheduled cleanup: removes expired store and cache items (see the cleanup service)."""
+"""Scheduled cleanup: removes expired store and cache items in bounded pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from sbemail.bootstrap import services
 
 logger = Logger()
+metrics = Metrics()
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    report = {"blocks": len(services().library), "removed": 0}
+    report = services().operations.cleanup()
+    metrics.add_metric("StoreItemsRemoved", MetricUnit.Count, report["removed"]["store"])
+    metrics.add_metric("CacheItemsRemoved", MetricUnit.Count, report["removed"]["cache"])
     logger.info("cleanup finished", extra=report)
     return report

@@ -1,11 +1,16 @@
-"""Worker: runs queued generation jobs from SQS batches, reporting partial failures."""
+"""Worker: runs queued generation jobs from SQS batches, reporting partial failures.
+
+A record that fails is retried by SQS; on its last allowed delivery the job is marked
+failed with the reason before the message moves to the dead-letter queue.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -16,16 +21,29 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from sbemail.bootstrap import services
 
 logger = Logger()
+metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def run_record(record: SQSRecord) -> None:
     job_id = json.loads(record.body)["jobId"]
     logger.append_keys(job_id=job_id)
-    services().generation.run(job_id)
+    generation = services().generation
+    try:
+        generation.run(job_id)
+    except Exception as error:
+        if (
+            int(record.attributes.approximate_receive_count)
+            >= services().settings.max_receive_count
+        ):
+            generation.abandon(job_id, f"{type(error).__name__}: {error}")
+            metrics.add_metric("JobsAbandoned", MetricUnit.Count, 1)
+        raise
+    metrics.add_metric("JobsRun", MetricUnit.Count, 1)
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=run_record, processor=processor, context=context

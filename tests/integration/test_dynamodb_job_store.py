@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from sbemail.local.embedded import provision
-from sbemail.storage import DynamoDBJobStore, Job, JobStateError, JobStatus
+from sbemail.storage import DynamoDBJobStore, Job, JobStateError, JobStatus, Table
 
 from support import ROOT
 
@@ -25,8 +25,8 @@ class Clock:
 def table(moto_endpoint: str):
     name = f"jobs-{uuid.uuid4().hex[:8]}"
     provision(moto_endpoint, ROOT / "template.yaml", table_name=name)
-    resource = boto3.resource("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
-    return resource.Table(name)
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
+    return Table(client, name)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_job_past_its_ttl_is_not_returned_though_still_in_the_table(
     store.create(job)
     clock.now += 301
     assert store.get(job.id) is None
-    assert "Item" in table.get_item(Key={"pk": f"job#{job.id}"})
+    assert table.get(f"job#{job.id}") is not None
 
 
 def test_saving_a_variant_twice_counts_it_once(store: DynamoDBJobStore) -> None:

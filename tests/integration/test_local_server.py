@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -33,13 +34,14 @@ def test_the_legacy_path_generates_too(local_url: str) -> None:
 
 
 def test_without_waiting_the_job_is_queued_and_pollable(local_url: str) -> None:
-    reply = call(
-        "POST", f"{local_url}/api/email/generate", load_sample("cedar"), {"Prefer": "wait=0"}
-    )
+    request = {**load_sample("cedar"), "storeId": f"poll-{uuid.uuid4().hex[:8]}"}
+    reply = call("POST", f"{local_url}/api/email/generate", request, {"Prefer": "wait=0"})
     assert reply.status == 202
     accepted = reply.json()
     assert accepted["status"] in ("queued", "running")
-    assert accepted["statusUrl"] == f"/api/email/jobs/{accepted['jobId']}"
+    assert accepted["statusUrl"] == (
+        f"/api/email/jobs/{accepted['jobId']}?storeId={request['storeId']}"
+    )
     assert len(accepted["jobId"]) >= 22  # >= 128 random bits, url-safe
     deadline = time.monotonic() + 30
     while True:
@@ -85,6 +87,6 @@ def test_body_over_256_kb_is_a_413(local_url: str) -> None:
 
 
 def test_unknown_job_is_a_404(local_url: str) -> None:
-    reply = call("GET", f"{local_url}/api/email/jobs/doesnotexist")
+    reply = call("GET", f"{local_url}/api/email/jobs/doesnotexist?storeId=northwind-001")
     assert reply.status == 404
     assert reply.json()["error"]["code"] == "job_not_found"

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from .config import Settings
 from .content import ContentModel, OfflineContentModel
 from .domain import BlockLibrary
 from .queue import SQSJobQueue
-from .service import GenerationService, GenerationSettings
-from .storage import DynamoDBJobStore
+from .service import GenerationService, GenerationSettings, Limits, OperationsService
+from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
 
 
 @dataclass(frozen=True)
 class Services:
     settings: Settings
     library: BlockLibrary
+    table: Table
     generation: GenerationService
+    operations: OperationsService
 
 
 def build_content_model(settings: Settings) -> ContentModel:
@@ -31,21 +35,52 @@ def build_content_model(settings: Settings) -> ContentModel:
     return OfflineContentModel()
 
 
+def pool_stats_of(content: ContentModel, size: int) -> dict[str, Any]:
+    """Session-pool stats of the content model (an idle pool of ``size`` if it has none)."""
+    stats = getattr(content, "pool_stats", None)
+    if callable(stats):
+        return dict(stats())
+    return {"availableThreads": size, "activeThreads": 0, "maxThreads": size, "utilization": 0.0}
+
+
 @cache
 def services() -> Services:
     """The one set of services of this execution environment."""
     settings = Settings.from_env()
     session = boto3.session.Session(region_name=settings.region)
-    table = session.resource("dynamodb", endpoint_url=settings.dynamodb_endpoint).Table(
-        settings.table_name
+    client_config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+    table = Table(
+        session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint, config=client_config),
+        settings.table_name,
     )
-    sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint)
+    sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
     library = BlockLibrary.load(settings.blocks_dir)
+    content = build_content_model(settings)
+    store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
+    response_cache = DynamoDBResponseCache(
+        table,
+        ttl_seconds=settings.cache_ttl_minutes * 60,
+        pending_ttl_seconds=settings.store_ttl_minutes * 60,
+        max_local_entries=settings.cache_max_entries,
+    )
     generation = GenerationService(
         library=library,
-        content=build_content_model(settings),
-        store=DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60),
+        content=content,
+        store=store,
         queue=SQSJobQueue(sqs, settings.queue_url),
-        settings=GenerationSettings(default_variants=settings.default_variants),
+        cache=response_cache,
+        settings=GenerationSettings(
+            default_variants=settings.default_variants,
+            max_text_chars=settings.max_text_chars,
+            concurrency=settings.session_pool_size,
+        ),
     )
-    return Services(settings=settings, library=library, generation=generation)
+    operations = OperationsService(
+        store=store,
+        cache=response_cache,
+        sweeper=TableSweeper(table),
+        library=library,
+        pool_stats=lambda: pool_stats_of(content, settings.session_pool_size),
+        limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
+    )
+    return Services(settings, library, table, generation, operations)

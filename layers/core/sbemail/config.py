@@ -47,6 +47,8 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     openai_api_key_parameter: str | None = None
+    admin_token: str | None = None
+    max_receive_count: int = 3
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,4 +83,6 @@ class Settings:
             openai_base_url=text("OPENAI_BASE_URL", None),
             openai_api_key=text("OPENAI_API_KEY", None),
             openai_api_key_parameter=text("OPENAI_API_KEY_PARAMETER", None),
+            admin_token=text("SBEMAIL_ADMIN_TOKEN", None),
+            max_receive_count=int(number("MAX_RECEIVE_COUNT", cls.max_receive_count)),
         )

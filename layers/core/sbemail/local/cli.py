@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -29,6 +30,7 @@ _LOCAL_DEFAULTS = {
     "POWERTOOLS_METRICS_NAMESPACE": "SBEmail",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_METRICS_DISABLED": "true",
 }
 
 
@@ -58,6 +60,8 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
     root = root or project_root()
     for name, value in _LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if not os.environ.get("SBEMAIL_ADMIN_TOKEN"):
+        os.environ["SBEMAIL_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
     parts: list[Any] = []
     endpoint = os.environ.get("DYNAMODB_ENDPOINT", "").strip()
     if not endpoint:
@@ -89,6 +93,11 @@ def main(argv: list[str] | None = None) -> None:
         f"  curl -s -X POST {service.url}/api/email/generate "
         "-H 'Content-Type: application/json' -H 'Prefer: wait=20' "
         "--data @samples/northwind-promotion.json",
+        flush=True,
+    )
+    print(
+        f"Operations routes (stats, cache/*) need: Authorization: Bearer "
+        f"{os.environ['SBEMAIL_ADMIN_TOKEN']}",
         flush=True,
     )
     print("Press Ctrl+C to stop.", flush=True)

@@ -8,11 +8,17 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .runtime import Handler, LocalContext
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
+
+
+def _query_parameters(query: str) -> dict[str, str] | None:
+    """Query parameters as API Gateway gives them: repeated names joined by commas."""
+    pairs = parse_qs(query, keep_blank_values=True)
+    return {name: ",".join(values) for name, values in pairs.items()} or None
 
 
 def http_api_event(
@@ -31,6 +37,7 @@ def http_api_event(
         "routeKey": "$default",
         "rawPath": parts.path,
         "rawQueryString": parts.query,
+        "queryStringParameters": _query_parameters(parts.query),
         "headers": lowered,
         "requestContext": {
             "accountId": "000000000000",

@@ -1,16 +1,19 @@
 """The generate use case: accept a request, run it as a job, report the result.
 
-The API calls ``submit`` and ``wait``/``status``; the worker calls ``run``. Nothing here
-knows about Lambda, HTTP or which queue and store implementations are behind the ports.
+The API calls ``submit``, ``wait`` and ``status``; the worker calls ``run`` (and
+``abandon`` when a job has used up its deliveries). Nothing here knows about Lambda,
+HTTP, or which store, queue and model are behind the ports.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +23,7 @@ from ..content import ContentError, ContentModel, Usage
 from ..domain import (
     BlockLibrary,
     GenerateRequest,
+    Theme,
     VariantBrief,
     choose_layouts,
     render,
@@ -27,17 +31,32 @@ from ..domain import (
     validate_copy,
 )
 from ..queue import JobQueue
-from ..storage import Job, JobStatus, JobStore
+from ..storage import DynamoDBResponseCache, Job, JobStateError, JobStatus, JobStore, cache_digest
 from .errors import InvalidRequestError, JobUnavailableError
+
+logger = logging.getLogger(__name__)
+_CLAIM_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
 class GenerationSettings:
     default_variants: int = 3
     max_wait_seconds: float = 25.0
+    max_text_chars: int = 600
+    concurrency: int = 10
 
 
-def parse_request(body: Any, default_variants: int = 3) -> GenerateRequest:
+@dataclass(frozen=True)
+class Submission:
+    """What became of a request: a cached ``result``, or the job that will produce it."""
+
+    store_id: str
+    job_id: str | None = None
+    result: dict[str, Any] | None = None
+    coalesced: bool = False
+
+
+def parse_request(body: Any, default_variants: int = 3, max_text: int = 600) -> GenerateRequest:
     """Validate a request body, naming every invalid field.
 
     Raises:
@@ -48,7 +67,7 @@ def parse_request(body: Any, default_variants: int = 3) -> GenerateRequest:
     if "variants" not in body:
         body = {**body, "variants": default_variants}
     try:
-        return GenerateRequest.model_validate(body)
+        request = GenerateRequest.model_validate(body)
     except ValidationError as error:
         details = [
             {"field": ".".join(str(part) for part in issue["loc"]), "message": issue["msg"]}
@@ -56,6 +75,19 @@ def parse_request(body: Any, default_variants: int = 3) -> GenerateRequest:
         ]
         fields = ", ".join(d["field"] for d in details)
         raise InvalidRequestError(f"invalid fields: {fields}", details) from None
+    too_long = [
+        {"field": alias, "message": f"at most {max_text} characters"}
+        for alias, value in (
+            ("userContext", request.user_context),
+            ("tone", request.tone),
+            ("imageContext", request.image_context),
+        )
+        if len(value) > max_text
+    ]
+    if too_long:
+        fields = ", ".join(d["field"] for d in too_long)
+        raise InvalidRequestError(f"invalid fields: {fields}", too_long)
+    return request
 
 
 def request_seed(request: GenerateRequest) -> str:
@@ -64,8 +96,13 @@ def request_seed(request: GenerateRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def new_job_id() -> str:
+    """192 random bits, URL-safe: unguessable."""
+    return secrets.token_urlsafe(24)
+
+
 class GenerationService:
-    """Turns requests into jobs and jobs into rendered variants."""
+    """Turns requests into jobs (or cached results) and jobs into rendered variants."""
 
     def __init__(
         self,
@@ -73,6 +110,7 @@ class GenerationService:
         content: ContentModel,
         store: JobStore,
         queue: JobQueue,
+        cache: DynamoDBResponseCache | None = None,
         settings: GenerationSettings | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
@@ -81,26 +119,90 @@ class GenerationService:
         self._content = content
         self._store = store
         self._queue = queue
+        self._cache = cache
         self._settings = settings or GenerationSettings()
         self._clock = clock
         self._sleep = sleep
 
     # -- API side ------------------------------------------------------------------------
 
-    def submit(self, body: Any) -> Job:
-        """Validate the body, store a queued job and enqueue it."""
-        request = parse_request(body, self._settings.default_variants)
+    def submit(self, body: Any) -> Submission:
+        """Answer from the cache, attach to an identical job in flight, or start a job."""
+        request = parse_request(
+            body, self._settings.default_variants, self._settings.max_text_chars
+        )
+        job_id = new_job_id()
+        key = ""
+        for _ in range(_CLAIM_ATTEMPTS):
+            claim = self._claim(request, job_id)
+            if claim is None or claim.owner:
+                key = claim.key if claim else ""
+                break
+            if claim.result is not None:
+                self._record(hit=True)
+                return Submission(request.store_id, result={**claim.result, "cache": "hit"})
+            assert claim.job_id is not None
+            if self._store.get(claim.job_id) is not None:
+                self._record(hit=True)
+                return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
+            if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
+                key = claim.key
+                break
+        self._start_job(request, job_id, key)
+        self._record(hit=False)
+        return Submission(request.store_id, job_id=job_id)
+
+    def _claim(self, request: GenerateRequest, job_id: str):  # type: ignore[no-untyped-def]
+        """The cache's answer for this request; ``None`` when caching is off or failing."""
+        if self._cache is None:
+            return None
+        try:
+            return self._cache.claim(
+                self._cache.key(request.store_id, self._digest(request)), job_id
+            )
+        except Exception:  # a cache failure never fails the request
+            logger.exception("response cache unavailable; generating without it")
+            return None
+
+    def _digest(self, request: GenerateRequest) -> str:
+        theme, _ = resolve_theme(request.brand, request.aesthetic)
+        parts = {
+            "request": request.model_dump(
+                mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
+            ),
+            "theme": theme.name,
+            "model": self._content.model,
+            "provider": self._content.provider,
+            "blocks": self._library.version,
+            "prompt": getattr(self._content, "prompt_version", "1"),
+        }
+        return cache_digest(parts)
+
+    def _record(self, hit: bool) -> None:
+        if self._cache is None:
+            return
+        try:
+            self._cache.record(hit)
+        except Exception:
+            logger.exception("could not count a cache %s", "hit" if hit else "miss")
+
+    def _start_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> None:
         job = Job(
-            id=secrets.token_urlsafe(24),  # 192 random bits: unguessable
+            id=job_id,
             store_id=request.store_id,
             status=JobStatus.QUEUED,
             request=request.model_dump(mode="json", by_alias=True),
             total=request.variants,
             created_at=self._clock(),
+            cache_key=cache_key,
         )
         self._store.create(job)
-        self._queue.send(job.id)
-        return job
+        try:
+            self._queue.send(job.id)
+        except Exception:
+            self._store.fail(job.id, {"code": "queue_unavailable", "message": "could not queue"})
+            self._release(job)
+            raise
 
     def status(self, job_id: str, store_id: str | None = None) -> Job:
         """The live job (``JobUnavailableError`` if unknown, expired or another store's)."""
@@ -125,8 +227,10 @@ class GenerationService:
         variants = self._store.variants(job.id, job.total)
         emails = [variants[i] for i in sorted(variants)]
         usage = Usage()
+        cost = 0.0
         for email in emails:
             usage = usage + Usage(**_usage_fields(email.get("usage", {})))
+            cost += float(email.get("costUSD", 0.0))
         return {
             "success": any("html" in email for email in emails),
             "jobId": job.id,
@@ -134,6 +238,7 @@ class GenerationService:
             "cache": "miss",
             "emails": emails,
             "usage": usage.as_dict(),
+            "costsUSD": {"total": round(cost, 6)},
         }
 
     # -- worker side ---------------------------------------------------------------------
@@ -141,8 +246,8 @@ class GenerationService:
     def run(self, job_id: str) -> None:
         """Generate every variant not yet stored, then complete the job.
 
-        Safe to call again for the same job (redelivery): finished jobs are left alone
-        and variants already stored are not generated twice.
+        Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
+        variants already stored are not generated again, so a crashed attempt resumes.
         """
         job = self._store.get(job_id)
         if job is None or job.status.final:
@@ -159,11 +264,27 @@ class GenerationService:
             request_seed(request),
         )
         existing = self._store.variants(job_id, job.total)
-        for index, layout in enumerate(layouts):
-            if index in existing:
-                continue
-            brief = VariantBrief.for_layout(request, layout, index)
-            self._store.save_variant(job_id, index, self._variant(brief, theme))
+        todo = [
+            VariantBrief.for_layout(request, layout, index)
+            for index, layout in enumerate(layouts)
+            if index not in existing
+        ]
+        if todo:
+            workers = max(1, min(self._settings.concurrency, len(todo)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for brief, payload in zip(
+                    todo, pool.map(lambda b: self._variant(b, theme), todo), strict=True
+                ):
+                    self._store.save_variant(job_id, brief.variant_index, payload)
+        self._finish(job, theme, fell_back, started)
+
+    def _finish(self, job: Job, theme: Theme, fell_back: bool, started: float) -> None:
+        variants = self._store.variants(job.id, job.total)
+        if not any("html" in v for v in variants.values()):
+            reasons = "; ".join(v.get("error", {}).get("message", "") for v in variants.values())
+            self._store.fail(job.id, {"code": "generation_failed", "message": reasons[:1000]})
+            self._release(job)
+            return
         summary: dict[str, Any] = {
             "provider": self._content.provider,
             "model": self._content.model,
@@ -171,12 +292,41 @@ class GenerationService:
             "timesMs": {"generation": round((self._clock() - started) * 1000)},
         }
         if fell_back:
+            request = GenerateRequest.model_validate(job.request)
             summary["warnings"] = [
                 f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}"
             ]
-        self._store.complete(job_id, summary)
+        try:
+            self._store.complete(job.id, summary)
+        except JobStateError:
+            return  # another delivery finished it first
+        if self._cache is not None and job.cache_key:
+            completed = self._store.get(job.id)
+            try:
+                if completed is not None:
+                    self._cache.fill(job.cache_key, job.id, self.result(completed))
+            except Exception:
+                logger.exception("could not cache the result of job %s", job.id)
 
-    def _variant(self, brief: VariantBrief, theme: Any) -> dict[str, Any]:
+    def abandon(self, job_id: str, reason: str) -> None:
+        """Mark a job failed for good (its message is going to the dead-letter queue)."""
+        job = self._store.get(job_id)
+        if job is None or job.status.final:
+            return
+        try:
+            self._store.fail(job_id, {"code": "generation_failed", "message": reason[:1000]})
+        except JobStateError:
+            return
+        self._release(job)
+
+    def _release(self, job: Job) -> None:
+        if self._cache is not None and job.cache_key:
+            try:
+                self._cache.release(job.cache_key, job.id)
+            except Exception:
+                logger.exception("could not release the cache claim of job %s", job.id)
+
+    def _variant(self, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
         started = self._clock()
         base = {
             "index": brief.variant_index,
@@ -201,6 +351,7 @@ class GenerationService:
             "text": email.text,
             "sizeBytes": email.size_bytes,
             "usage": written.usage.as_dict(),
+            "costUSD": getattr(written, "cost_usd", 0.0),
             "timeMs": round((self._clock() - started) * 1000),
         }
 

@@ -3,7 +3,8 @@
 Items: ``job#<id>`` (state, progress, summary) and ``job#<id>#v<n>`` (one rendered
 variant, zlib-compressed JSON, so five full emails fit well under the 400 KB item
 limit). DynamoDB deletes expired items lazily, so every read checks ``expires_at``.
-State changes are conditional writes: no lost updates, no leaving a final state.
+State changes are conditional writes: no lost updates, no leaving a final state. Each
+write refreshes the TTL; live jobs are counted by ``ExpiryBuckets``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ import json
 import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from botocore.exceptions import ClientError
-
+from .counters import ExpiryBuckets
 from .jobs import Job, JobNotFoundError, JobStateError, JobStatus
+from .table import ConditionFailedError, Table
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
-
-_FINAL = [JobStatus.COMPLETED.value, JobStatus.FAILED.value]
+_NOT_FINAL = "attribute_exists(pk) AND NOT #s IN (:completed, :failed)"
+_FINAL_VALUES = {":completed": JobStatus.COMPLETED.value, ":failed": JobStatus.FAILED.value}
 
 
 def job_key(job_id: str) -> str:
@@ -32,70 +31,72 @@ def variant_key(job_id: str, index: int) -> str:
     return f"job#{job_id}#v{index}"
 
 
-def _pack(document: dict[str, Any]) -> bytes:
+def pack(document: Any) -> bytes:
+    """Compact, compressed JSON for large attributes."""
     return zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
 
 
-def _unpack(blob: Any) -> dict[str, Any]:
+def unpack(blob: Any) -> Any:
     raw = blob.value if hasattr(blob, "value") else blob
     return json.loads(zlib.decompress(bytes(raw)))
 
 
-def _is_conditional_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 class DynamoDBJobStore:
-    """``JobStore`` on a DynamoDB table (a boto3 ``Table`` resource is injected)."""
+    """``JobStore`` on the service's DynamoDB table."""
 
     def __init__(self, table: Table, ttl_seconds: int, clock: Callable[[], float] = time.time):
         self._table = table
         self._ttl = ttl_seconds
         self._clock = clock
+        self.live_counter = ExpiryBuckets(table, "jobs", ttl_seconds, clock=clock)
 
     def _expiry(self) -> int:
         return int(self._clock()) + self._ttl
 
     def create(self, job: Job) -> None:
-        item = {
-            "pk": job_key(job.id),
-            "kind": "job",
-            "store_id": job.store_id,
-            "status": job.status.value,
-            "request": _pack(job.request),
-            "total": job.total,
-            "created_at": str(job.created_at or self._clock()),
-            "expires_at": self._expiry(),
-        }
+        expires_at = self._expiry()
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if _is_conditional_failure(error):
-                raise JobStateError(f"job {job.id} already exists") from error
-            raise
+            self._table.put(
+                {
+                    "pk": job_key(job.id),
+                    "kind": "job",
+                    "store_id": job.store_id,
+                    "status": job.status.value,
+                    "request": pack(job.request),
+                    "total": job.total,
+                    "created_at": str(job.created_at or self._clock()),
+                    "cache_key": job.cache_key,
+                    "expires_at": expires_at,
+                },
+                condition="attribute_not_exists(pk)",
+            )
+        except ConditionFailedError as error:
+            raise JobStateError(f"job {job.id} already exists") from error
+        self.live_counter.add(expires_at)
 
     def get(self, job_id: str) -> Job | None:
-        item = self._table.get_item(Key={"pk": job_key(job_id)}, ConsistentRead=True).get("Item")
+        item = self._table.get(job_key(job_id))
         if not item or int(item.get("expires_at", 0)) <= self._clock():
             return None
         return Job(
             id=job_id,
             store_id=str(item["store_id"]),
             status=JobStatus(item["status"]),
-            request=_unpack(item["request"]),
+            request=unpack(item["request"]),
             total=int(item["total"]),
             done=len(item.get("done_indexes", ())),
             error=json.loads(item["error"]) if "error" in item else None,
             summary=json.loads(item["summary"]) if "summary" in item else {},
             created_at=float(item.get("created_at", 0)),
+            cache_key=str(item.get("cache_key", "")),
         )
 
     def start(self, job_id: str) -> Job:
         self._update(
             job_id,
-            "SET #s = :running, expires_at = :exp",
-            "attribute_exists(pk) AND expires_at > :now AND NOT #s IN (:c, :f)",
-            {":running": JobStatus.RUNNING.value},
+            "SET #s = :running",
+            _NOT_FINAL + " AND expires_at > :now",
+            {":running": JobStatus.RUNNING.value, ":now": int(self._clock()), **_FINAL_VALUES},
         )
         job = self.get(job_id)
         if job is None:
@@ -103,42 +104,32 @@ class DynamoDBJobStore:
         return job
 
     def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
-        self._table.put_item(
-            Item={
+        self._table.put(
+            {
                 "pk": variant_key(job_id, index),
                 "kind": "variant",
-                "data": _pack(payload),
+                "data": pack(payload),
                 "expires_at": self._expiry(),
             }
         )
         # ADD to a set is idempotent: a redelivered variant does not count twice.
         self._update(
-            job_id,
-            "ADD done_indexes :idx SET expires_at = :exp",
-            "attribute_exists(pk) AND NOT #s IN (:c, :f)",
-            {":idx": {index}},
+            job_id, "ADD done_indexes :idx", _NOT_FINAL, {":idx": {index}, **_FINAL_VALUES}
         )
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
-        if total <= 0:
-            return {}
-        # The resource's client (de)serialises attribute values itself.
-        keys = [{"pk": variant_key(job_id, i)} for i in range(total)]
-        request: dict[str, Any] = {self._table.name: {"Keys": keys, "ConsistentRead": True}}
-        found: dict[int, dict[str, Any]] = {}
-        while request:
-            response = self._table.meta.client.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(self._table.name, []):
-                if int(item.get("expires_at", 0)) > self._clock():
-                    index = int(str(item["pk"]).rsplit("#v", 1)[1])
-                    found[index] = _unpack(item["data"])
-            request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [variant_key(job_id, index) for index in range(total)]
+        now = self._clock()
+        return {
+            int(pk.rsplit("#v", 1)[1]): unpack(item["data"])
+            for pk, item in self._table.get_many(keys).items()
+            if int(item.get("expires_at", 0)) > now
+        }
 
     def complete(self, job_id: str, summary: dict[str, Any]) -> None:
         self._update(
             job_id,
-            "SET #s = :completed, summary = :summary, expires_at = :exp",
+            "SET #s = :completed, summary = :summary",
             "attribute_exists(pk) AND #s = :running",
             {
                 ":completed": JobStatus.COMPLETED.value,
@@ -150,9 +141,9 @@ class DynamoDBJobStore:
     def fail(self, job_id: str, error: dict[str, Any]) -> None:
         self._update(
             job_id,
-            "SET #s = :failed, #e = :error, expires_at = :exp",
-            "attribute_exists(pk) AND NOT #s IN (:c, :f)",
-            {":failed": JobStatus.FAILED.value, ":error": json.dumps(error)},
+            "SET #s = :failed, #e = :error",
+            _NOT_FINAL,
+            {":error": json.dumps(error), **_FINAL_VALUES},
             names={"#e": "error"},
         )
 
@@ -164,25 +155,24 @@ class DynamoDBJobStore:
         values: dict[str, Any],
         names: dict[str, str] | None = None,
     ) -> None:
-        all_values = {":exp": self._expiry(), **values}
-        if ":c" in condition:
-            all_values.update({":c": _FINAL[0], ":f": _FINAL[1]})
-        if ":now" in condition:
-            all_values[":now"] = int(self._clock())
-        all_names = {"#s": "status", **(names or {})}
+        """A conditional update that also refreshes the TTL and moves the live count."""
+        new_expiry = self._expiry()
+        refresh = (
+            f"{expression}, expires_at = :exp"
+            if "SET" in expression
+            else (f"{expression} SET expires_at = :exp")
+        )
         try:
-            self._table.update_item(
-                Key={"pk": job_key(job_id)},
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames={
-                    k: v for k, v in all_names.items() if k in expression + condition
-                },
-                ExpressionAttributeValues=all_values,
+            old = self._table.update(
+                job_key(job_id),
+                refresh,
+                condition,
+                names={"#s": "status", **(names or {})},
+                values={**values, ":exp": new_expiry},
+                returns="UPDATED_OLD",
             )
-        except ClientError as error:
-            if _is_conditional_failure(error):
-                raise JobStateError(
-                    f"job {job_id}: {expression.split()[1]} not allowed now"
-                ) from error
-            raise
+        except ConditionFailedError as error:
+            action = expression.split()[1]
+            raise JobStateError(f"job {job_id}: {action} not allowed in its state") from error
+        if "expires_at" in old:
+            self.live_counter.move(float(old["expires_at"]), new_expiry)

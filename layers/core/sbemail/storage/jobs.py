@@ -31,6 +31,7 @@ class Job:
     error: dict[str, Any] | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     created_at: float = 0.0
+    cache_key: str = ""
 
 
 class StorageError(Exception):
