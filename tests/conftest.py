@@ -23,3 +23,36 @@ def moto_endpoint() -> Iterator[str]:
     server, endpoint = start_moto()
     yield endpoint
     server.stop()
+
+
+@pytest.fixture
+def fresh_table(moto_endpoint: str):
+    """A new, empty service table (schema from template.yaml) on the moto server."""
+    import uuid
+
+    import boto3
+
+    from sbemail.local.embedded import provision
+    from sbemail.storage import Table
+
+    from support import ROOT
+
+    name = f"t-{uuid.uuid4().hex[:10]}"
+    provision(moto_endpoint, ROOT / "template.yaml", table_name=name, queue_name=f"q-{name}")
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
+    return Table(client, name)
+
+
+class ManualClock:
+    """Time that moves only when a test says so."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()

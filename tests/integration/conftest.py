@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -15,6 +16,14 @@ from sbemail.local.embedded import free_port
 
 from support import ROOT
 
+ADMIN_TOKEN = secrets.token_urlsafe(16)
+
+
+@pytest.fixture(scope="session")
+def admin_headers() -> dict[str, str]:
+    """Headers that let a test use the operations routes of the local server."""
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
 
 @pytest.fixture(scope="session")
 def local_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -23,6 +32,7 @@ def local_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = Path(tmp_path_factory.mktemp("local")) / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
     env["PORT"] = str(port)
+    env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "sbemail.local", "--port", str(port)],

@@ -4,38 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-import boto3
 import pytest
 
-from sbemail.local.embedded import provision
 from sbemail.storage import DynamoDBJobStore, Job, JobStateError, JobStatus, Table
 
-from support import ROOT
 
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def table(fresh_table: Table) -> Table:
+    return fresh_table
 
 
 @pytest.fixture
-def table(moto_endpoint: str):
-    name = f"jobs-{uuid.uuid4().hex[:8]}"
-    provision(moto_endpoint, ROOT / "template.yaml", table_name=name)
-    client = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
-    return Table(client, name)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(table, clock: Clock) -> DynamoDBJobStore:
+def store(table: Table, clock) -> DynamoDBJobStore:
     return DynamoDBJobStore(table, ttl_seconds=300, clock=clock)
 
 
@@ -70,7 +50,7 @@ def test_creating_the_same_id_twice_is_refused(store: DynamoDBJobStore) -> None:
 
 
 def test_job_past_its_ttl_is_not_returned_though_still_in_the_table(
-    store: DynamoDBJobStore, table, clock: Clock
+    store: DynamoDBJobStore, table, clock
 ) -> None:
     job = new_job()
     store.create(job)
@@ -104,7 +84,7 @@ def test_a_finished_job_cannot_go_back(store: DynamoDBJobStore) -> None:
     assert found.status is JobStatus.COMPLETED and found.summary == {"provider": "offline"}
 
 
-def test_updates_refresh_the_ttl(store: DynamoDBJobStore, clock: Clock) -> None:
+def test_updates_refresh_the_ttl(store: DynamoDBJobStore, clock) -> None:
     job = new_job()
     store.create(job)
     clock.now += 200

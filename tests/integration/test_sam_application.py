@@ -50,3 +50,60 @@ def test_build_produces_an_arm64_layer_with_package_blocks_and_handlers(tmp_path
     assert any("aarch64" in p.name for p in native)
     for function in ("ApiFunction", "WorkerFunction", "CleanupFunction"):
         assert [p.name for p in (build_dir / function).iterdir()] == ["app.py"]
+
+
+_TRANSFORM = """
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+class NoManagedPolicies:
+    def load(self):
+        return {}
+
+template = yaml_parse(open("template.yaml").read())
+for resource in template["Resources"].values():
+    for uri in ("CodeUri", "ContentUri"):
+        if uri in resource.get("Properties", {}):
+            resource["Properties"][uri] = "s3://bucket/key"
+out = transform(template, json.loads(sys.argv[1]), NoManagedPolicies())
+api = next(r for r in out["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Api")
+paths = api["Properties"]["Body"]["paths"]
+routes = {
+    r["Properties"]["RouteKey"]: r["Properties"]["AuthorizationType"]
+    for r in out["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Route"
+}
+security = {f"{m.upper()} {p}": ops.get("security") for p, m_ops in paths.items()
+            for m, ops in m_ops.items()}
+print(json.dumps({"security": security, "routes": routes}))
+"""
+
+
+@pytest.mark.parametrize("auth", ["AWS_IAM", "JWT"])
+def test_the_sam_transform_accepts_the_template_and_guards_operations(auth: str) -> None:
+    """``sam validate`` does not run the full transform; deploying would. Run it here."""
+    import json
+
+    python = Path(sam_binary()).parent / "python"
+    result = subprocess.run(
+        [str(python), "-c", _TRANSFORM, json.dumps({"GenerationAuth": auth})],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    shape = json.loads(result.stdout)
+    for route in (
+        "GET /api/email/stats",
+        "POST /api/email/cache/clear",
+        "POST /api/email/cache/cleanup",
+    ):
+        assert shape["security"][route] == [{"AWS_IAM": []}]
+    assert shape["security"]["GET /health"] is None
+    # generation routes carry an Fn::If on GenerationAuth, resolved by CloudFormation
+    assert set(shape["routes"]) == {
+        "POST /api/email/generate",
+        "POST /api/generate-emails",
+        "GET /api/email/jobs/{jobId}",
+    }

@@ -26,6 +26,7 @@ class Services:
     settings: Settings
     library: BlockLibrary
     table: Table
+    store: DynamoDBJobStore
     generation: GenerationService
     operations: OperationsService
 
@@ -83,4 +84,4 @@ def services() -> Services:
         pool_stats=lambda: pool_stats_of(content, settings.session_pool_size),
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, generation, operations)
+    return Services(settings, library, table, store, generation, operations)

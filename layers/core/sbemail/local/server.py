@@ -61,6 +61,11 @@ def http_api_event(
     }
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # bursts of simultaneous callers, as API Gateway would take
+    daemon_threads = True
+
+
 def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
     """A threading HTTP server that forwards every request to ``handler``."""
 
@@ -116,6 +121,5 @@ def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the handlers log in JSON already."""
 
-    server = ThreadingHTTPServer((host, port), ApiGatewayRequestHandler)
-    server.daemon_threads = True
+    server = _Server((host, port), ApiGatewayRequestHandler)
     return server

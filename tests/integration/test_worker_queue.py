@@ -1,0 +1,100 @@
+"""The worker handler fed from SQS (moto's server): partial failures, redelivery, DLQ."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from sbemail import bootstrap
+from sbemail.local.embedded import LocalAws, provision
+from sbemail.local.runtime import QueuePoller, load_handler
+from sbemail.storage import Job, JobStatus
+
+from support import ROOT, load_sample
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAws]:
+    """A fresh table and job queue (1 s visibility timeout) wired into ``services()``."""
+    name = f"w-{uuid.uuid4().hex[:8]}"
+    resources = provision(
+        moto_endpoint,
+        ROOT / "template.yaml",
+        table_name=name,
+        queue_name=name,
+        visibility_timeout=1,
+    )
+    for key, value in resources.environment().items():
+        monkeypatch.setenv(key, value)
+    bootstrap.services.cache_clear()
+    yield resources
+    bootstrap.services.cache_clear()
+
+
+@pytest.fixture
+def poller(aws: LocalAws) -> QueuePoller:
+    handler = load_handler(ROOT / "functions" / "worker" / "app.py", "worker_under_test")
+    return QueuePoller(handler, aws.endpoint, aws.queue_url, batch_size=10)
+
+
+def sqs(aws: LocalAws) -> Any:
+    return boto3.client("sqs", endpoint_url=aws.endpoint, region_name="us-east-1")
+
+
+def drain(poller: QueuePoller, rounds: int) -> None:
+    """Poll ``rounds`` times, waiting out the visibility timeout in between."""
+    for _ in range(rounds):
+        poller.poll_once(wait_seconds=0)
+        time.sleep(1.1)
+
+
+def dead_letters(aws: LocalAws) -> list[dict[str, Any]]:
+    return (
+        sqs(aws).receive_message(QueueUrl=aws.dlq_url, MaxNumberOfMessages=10).get("Messages", [])
+    )
+
+
+def test_one_bad_message_does_not_fail_its_batch(aws: LocalAws, poller: QueuePoller) -> None:
+    generation = bootstrap.services().generation
+    good = generation.submit(load_sample("pixelpet")).job_id or ""  # queued by submit
+    sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody="not json")
+    received = poller.poll_once(wait_seconds=1)
+    assert received == 2
+    assert generation.status(good).status is JobStatus.COMPLETED
+    # the good message was deleted; the bad one comes back until it lands in the DLQ
+    drain(poller, 4)
+    bodies = [message["Body"] for message in dead_letters(aws)]
+    assert bodies == ["not json"]
+
+
+def test_a_job_that_keeps_failing_is_marked_failed_and_dead_lettered(
+    aws: LocalAws, poller: QueuePoller
+) -> None:
+    services = bootstrap.services()
+    job_id = uuid.uuid4().hex
+    services.generation._store.create(
+        Job(id=job_id, store_id="s", status=JobStatus.QUEUED, request={"broken": True}, total=3)
+    )
+    sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody=json.dumps({"jobId": job_id}))
+    drain(poller, 4)
+    job = services.generation.status(job_id)
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None and "ValidationError" in job.error["message"]
+    assert [json.loads(m["Body"])["jobId"] for m in dead_letters(aws)] == [job_id]
+
+
+def test_a_redelivered_finished_job_is_a_no_op(aws: LocalAws, poller: QueuePoller) -> None:
+    generation = bootstrap.services().generation
+    job_id = generation.submit(load_sample("cedar")).job_id or ""
+    poller.poll_once(wait_seconds=1)
+    first = generation.result(generation.status(job_id))
+    sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody=json.dumps({"jobId": job_id}))
+    assert poller.poll_once(wait_seconds=1) == 1
+    assert generation.result(generation.status(job_id))["emails"] == first["emails"]
+    assert dead_letters(aws) == []
