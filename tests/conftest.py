@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +62,53 @@ class ManualClock:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
+
+
+ADMIN_TOKEN = secrets.token_urlsafe(16)
+
+
+@pytest.fixture(scope="session")
+def admin_headers() -> dict[str, str]:
+    """Headers that let a test use the operations routes of the local server."""
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    url: str
+    pid: int
+
+
+@pytest.fixture(scope="session")
+def local_url(local_server: LocalServer) -> str:
+    return local_server.url
+
+
+@pytest.fixture(scope="session")
+def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """Base URL of a freshly started ``sbemail-local`` on a free port."""
+    from sbemail.local.embedded import free_port
+
+    port = free_port()
+    log_path = Path(tmp_path_factory.mktemp("local")) / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
+    env["PORT"] = str(port)
+    env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sbemail.local", "--port", str(port)],
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "running at" not in log_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"local server did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield LocalServer(f"http://127.0.0.1:{port}", process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
