@@ -90,3 +90,13 @@ def test_unknown_job_is_a_404(local_url: str) -> None:
     reply = call("GET", f"{local_url}/api/email/jobs/doesnotexist?storeId=northwind-001")
     assert reply.status == 404
     assert reply.json()["error"]["code"] == "job_not_found"
+
+
+def test_preview_page_and_samples_are_served(local_url: str) -> None:
+    page = call("GET", f"{local_url}/")
+    assert page.status == 200 and b"<title>SB Email Generator" in page.body
+    names = call("GET", f"{local_url}/samples").json()
+    assert names == ["cedar", "northwind", "pixelpet"]
+    sample = call("GET", f"{local_url}/samples/northwind").json()
+    assert sample["brandData"]["store_name"] == "Northwind Outfitters"
+    assert call("GET", f"{local_url}/samples/nope").status == 404

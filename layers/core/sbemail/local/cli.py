@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .embedded import LocalAws, provision, start_moto
+from .preview import PreviewPages
 from .runtime import QueuePoller, load_handler
 from .server import make_server
 
@@ -74,7 +75,7 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
     poller = QueuePoller(worker, aws.endpoint, aws.queue_url)
     poller.start()
     parts.append(poller)
-    server = make_server(host, port, api)
+    server = make_server(host, port, api, PreviewPages(root / "samples"))
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     parts.append(server)
     bound_port = server.server_address[1]
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     service = start(args.host, args.port)
     print(f"SB Email Generator is running at {service.url}", flush=True)
+    print(f"Preview page: {service.url}/  (pick a sample brand, write a brief)", flush=True)
     print("Generate emails from a sample brand:", flush=True)
     print(
         f"  curl -s -X POST {service.url}/api/email/generate "

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .preview import PreviewPages
 from .runtime import Handler, LocalContext
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
@@ -66,13 +67,19 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
-    """A threading HTTP server that forwards every request to ``handler``."""
+def make_server(
+    host: str, port: int, handler: Handler, pages: PreviewPages | None = None
+) -> ThreadingHTTPServer:
+    """A threading HTTP server: preview pages locally, every other request to ``handler``."""
 
     class ApiGatewayRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _forward(self) -> None:
+            page = pages.answer(self.command, urlsplit(self.path).path) if pages else None
+            if page is not None:
+                self._send(page.status, {"content-type": page.content_type}, page.body)
+                return
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
                 self._send(
