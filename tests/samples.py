@@ -1,0 +1,69 @@
+"""Sample requests (``samples/*.json``) and the offline path from request to emails.
+
+One helper for every test that needs realistic brands: the samples are the payloads
+the project ships for people to try, so tests exercise what a person would see.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from sbemail.content import OfflineContentModel
+from sbemail.domain import (
+    BlockLibrary,
+    GenerateRequest,
+    RenderedEmail,
+    VariantBrief,
+    choose_layouts,
+    render,
+    resolve_theme,
+    validate_copy,
+)
+from sbemail.domain.layouts import Layout
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "samples"
+BLOCKS_DIR = ROOT / "blocks"
+
+
+def sample_names() -> list[str]:
+    """Short names of the shipped samples (``northwind-promotion`` …)."""
+    return sorted(path.stem for path in SAMPLES_DIR.glob("*.json"))
+
+
+def sample_body(name: str) -> dict:
+    """The raw JSON body of one sample request."""
+    return json.loads((SAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def sample_request(name: str, **overrides: object) -> GenerateRequest:
+    """One sample as a validated request, with top-level fields overridden."""
+    return GenerateRequest.model_validate({**sample_body(name), **overrides})
+
+
+@cache
+def library() -> BlockLibrary:
+    """The real block library, loaded once per test session."""
+    return BlockLibrary.load(BLOCKS_DIR)
+
+
+def offline_copy(request: GenerateRequest, layout: Layout, index: int = 0) -> dict[str, str]:
+    """Copy for one layout from the offline writer, validated like the service does."""
+    brief = VariantBrief.for_layout(request, layout, index)
+    copy, problems = validate_copy(brief, OfflineContentModel().write(brief).values)
+    assert not problems, problems
+    return copy
+
+
+def render_request(request: GenerateRequest, seed: str = "sample") -> list[RenderedEmail]:
+    """Every variant of ``request``, rendered with offline copy."""
+    theme, _ = resolve_theme(request.brand, request.aesthetic)
+    layouts = choose_layouts(
+        library(), request.email_type, len(request.brand.products), request.variants, seed
+    )
+    return [
+        render(layout, theme, request.brand, offline_copy(request, layout, index))
+        for index, layout in enumerate(layouts)
+    ]
