@@ -80,7 +80,7 @@ def brand_context(brand: BrandData, theme: Theme, unsubscribe: str) -> _Values:
         "brand.url": store_url,
         "brand.logo_url": logo_url,
         "brand.banner_url": safe_url(brand.banner_url) or "",
-        "brand.slogan": brand.slogan or brand.store_name,
+        "brand.slogan": brand.slogan,
         **theme.context(),
     }
     for number, product in enumerate(brand.products, start=1):
