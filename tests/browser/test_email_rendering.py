@@ -8,9 +8,9 @@ land in ``tests/artifacts/browser/`` for a person to judge.
 from __future__ import annotations
 
 import pytest
+from sbemail.domain.themes import AESTHETICS
 
 from samples import render_request, sample_request
-from sbemail.domain.themes import AESTHETICS
 
 pytestmark = pytest.mark.browser
 
