@@ -8,6 +8,7 @@ already-validated parts and never come from the copy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -31,6 +32,7 @@ __all__ = [
     "to_text",
 ]
 
+_IMAGE_WITHOUT_SOURCE = re.compile(r'<mj-image\b[^>]*\bsrc=""[^>]*/>')
 _ANGLE_QUOTES = str.maketrans({"<": "\u2039", ">": "\u203a"})
 GMAIL_CLIP_BYTES = 102 * 1024
 """Gmail clips messages whose HTML is larger than this."""
@@ -108,7 +110,9 @@ def fill(block: Block, values: _Values, copy: dict[str, str]) -> str:
 
     Copy slots are read from ``copy`` (already position-scoped); every text value is
     escaped, unknown keys become empty, and only renderer-built ``*_markup`` values are
-    inserted unescaped.
+    inserted unescaped. An image left without a usable source (a product whose image
+    URL was rejected, from a brand without a logo) is dropped rather than shown broken;
+    escaped values hold no ``>``, so the pattern cannot overreach.
     """
     out: list[str] = []
     for literal, key in block.template:
@@ -121,7 +125,7 @@ def fill(block: Block, values: _Values, copy: dict[str, str]) -> str:
             out.append(escape_text(copy[key]))
         else:
             out.append(escape_text(values.text.get(key, "")))
-    return "".join(out)
+    return _IMAGE_WITHOUT_SOURCE.sub("", "".join(out))
 
 
 def _slot_copy(
