@@ -196,9 +196,9 @@ def _read_block(path: Path) -> Block:
     if not _SLOT_NAME.match(path.stem.replace("-", "_")):
         raise BlockLibraryError(f"{block_id}: bad block name")
     manifest = _read_manifest(block_id, path.with_suffix(".json"))
-    slots = tuple(
-        _read_slot(block_id, name, spec) for name, spec in manifest.get("slots", {}).items()
-    )
+    slot_specs = manifest.get("slots", {})
+    assert isinstance(slot_specs, dict)  # checked by _read_manifest
+    slots = tuple(_read_slot(block_id, name, spec) for name, spec in slot_specs.items())
     products = _read_products(block_id, section, manifest.get("products", 0))
     mjml = path.read_text(encoding="utf-8").strip()
     used = set(PLACEHOLDER.findall(mjml))
@@ -309,8 +309,8 @@ def _check_element(
     for name, value in element.attrib.items():
         if name not in allowed:
             raise BlockLibraryError(f"{block_id}: <{element.tag} {name}> is not allowed")
-        keys = PLACEHOLDER.findall(value)
-        if any(key.endswith(RAW_SUFFIX) for key in keys):
+        keys = PLACEHOLDER.findall(value) if "{" in value else []
+        if RAW_SUFFIX in value:
             raise BlockLibraryError(f"{block_id}: raw markup inside attribute {name}")
         if name in URL_ATTRIBUTES:
             match = PLACEHOLDER.fullmatch(value.strip())
@@ -324,6 +324,8 @@ def _check_element(
         elif name not in ("alt", "title") and any(not k.startswith("theme.") for k in keys):
             raise BlockLibraryError(f"{block_id}: {name} may only use theme values")
     for text in (element.text or "", element.tail or ""):
+        if RAW_SUFFIX not in text:
+            continue
         keys = PLACEHOLDER.findall(text)
         raw = [key for key in keys if key.endswith(RAW_SUFFIX)]
         if raw and (len(raw) != len(keys) or PLACEHOLDER.sub("", text).strip()):
