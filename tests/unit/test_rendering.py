@@ -189,3 +189,18 @@ def test_unsafe_product_links_fall_back_to_the_store():
     hrefs = {attrs.get("href") for tag, attrs in elements(email.html) if tag == "a"}
     assert hrefs == {"https://shop.example/"}
     assert "data:" not in email.html and "javascript" not in email.html
+
+
+def test_rendering_reads_no_files(monkeypatch):
+    """Blocks are read and parsed once at start-up; a request never touches the disk."""
+    request = sample_request("northwind-promotion", variants=1)
+    render_request(request)  # warm: the library is loaded before requests arrive
+
+    def no_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a file was opened while rendering")
+
+    monkeypatch.setattr("builtins.open", no_disk)
+    monkeypatch.setattr("pathlib.Path.read_text", no_disk)
+    monkeypatch.setattr("pathlib.Path.read_bytes", no_disk)
+    (email,) = render_request(request, seed="no-disk")
+    assert email.size_bytes > 0
