@@ -8,9 +8,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from sbemail.domain import BrandData, render, resolve_theme
-from sbemail.domain.layouts import Layout
-from sbemail.domain.rendering import GMAIL_CLIP_BYTES, UNSUBSCRIBE_MERGE_TAG
+from sbemail.domain import BrandData, EmailType, render, resolve_theme
+from sbemail.domain.layouts import Layout, positions_for
+from sbemail.domain.rendering import GMAIL_CLIP_BYTES, UNSUBSCRIBE_MERGE_TAG, EmailTooLargeError
 from sbemail.domain.themes import AESTHETICS
 
 from samples import library, render_request, sample_names, sample_request
@@ -204,3 +204,70 @@ def test_rendering_reads_no_files(monkeypatch):
     monkeypatch.setattr("pathlib.Path.read_bytes", no_disk)
     (email,) = render_request(request, seed="no-disk")
     assert email.size_bytes > 0
+
+
+def _heaviest_layout(email_type: EmailType, products: int) -> Layout:
+    chosen = []
+    for position in positions_for(email_type, products):
+        options = library().candidates(email_type.namespace, position.section)
+        if position.section == "products":
+            options = [b for b in options if b.products == products]
+        chosen.append((position.name, max(options, key=lambda b: (b.size, len(b.slots)))))
+    return Layout(tuple(chosen))
+
+
+def _maximal_brand(url_length: int) -> BrandData:
+    """Every text field at its maximum, in a character that escapes to five bytes."""
+    pad = "x" * url_length
+    return BrandData.model_validate(
+        {
+            "store_name": "&" * 120,
+            "store_url": "https://shop.example/",
+            "logo_url": f"https://cdn.shop.example/{pad}",
+            "banner_url": f"https://cdn.shop.example/b{pad}",
+            "slogan": "&" * 200,
+            "social_links": {k: f"https://{k}.com/{pad}" for k in ("facebook", "instagram", "x")},
+            "address": {"street": "&" * 200, "city": "&" * 100, "country": "&" * 100},
+            "products": [
+                {
+                    "name": "&" * 120,
+                    "url": f"https://shop.example/p{n}/{pad}",
+                    "image_url": f"https://cdn.shop.example/{n}/{pad}",
+                    "description": "<" * 600,
+                    "price": "&" * 40,
+                }
+                for n in range(6)
+            ],
+        }
+    )
+
+
+def _maximal_copy(layout: Layout) -> dict[str, str]:
+    copy = {"subjectLine": "&" * 60, "preheader": "&" * 110}
+    for position, block in layout.positions:
+        for slot in block.slots:
+            copy[f"{position}__{slot.name}"] = "&" * slot.max_length
+    return copy
+
+
+@pytest.mark.parametrize("email_type", list(EmailType))
+def test_maximal_requests_with_ordinary_urls_stay_under_the_clip_limit(email_type):
+    brand = _maximal_brand(url_length=300)
+    layout = _heaviest_layout(email_type, len(brand.products))
+    email = render(layout, resolve_theme(brand, "pastel_soft")[0], brand, _maximal_copy(layout))
+    assert email.size_bytes <= GMAIL_CLIP_BYTES
+
+
+def test_an_email_that_would_be_clipped_is_compacted_or_refused():
+    brand = _maximal_brand(url_length=1900)
+    layout = _heaviest_layout(EmailType.PROMOTION, len(brand.products))
+    theme, _ = resolve_theme(brand, "")
+    with pytest.raises(EmailTooLargeError) as raised:
+        render(layout, theme, brand, _maximal_copy(layout))
+    assert raised.value.size_bytes > GMAIL_CLIP_BYTES
+
+    shorter = _maximal_brand(url_length=900)
+    email = render(layout, theme, shorter, _maximal_copy(layout))
+    assert email.size_bytes <= GMAIL_CLIP_BYTES
+    assert "&lt;" * 600 not in email.html, "descriptions were dropped to fit"
+    assert "&amp;" * 120 in email.html, "names stay"

@@ -23,7 +23,9 @@ from .safety import escape_text, host_of, safe_url
 from .themes import Theme
 
 __all__ = [
+    "GMAIL_CLIP_BYTES",
     "UNSUBSCRIBE_MERGE_TAG",
+    "EmailTooLargeError",
     "LinkPolicy",
     "RenderedEmail",
     "assemble",
@@ -184,6 +186,16 @@ def assemble(
     )
 
 
+class EmailTooLargeError(ValueError):
+    """Even the compact form of an email is larger than Gmail shows unclipped."""
+
+    def __init__(self, size_bytes: int) -> None:
+        super().__init__(
+            f"rendered email is {size_bytes} bytes, over the {GMAIL_CLIP_BYTES}-byte clip limit"
+        )
+        self.size_bytes = size_bytes
+
+
 def render(
     layout: Layout,
     theme: Theme,
@@ -191,12 +203,32 @@ def render(
     copy: dict[str, str],
     unsubscribe: str = UNSUBSCRIBE_MERGE_TAG,
 ) -> RenderedEmail:
-    """Render one variant to MJML, HTML and plain text.
+    """Render one variant to MJML, HTML and plain text, never over Gmail's clip size.
 
     ``unsubscribe`` is the ESP's merge tag (default Mailchimp's ``*|UNSUB|*``) or an
-    http(s) URL. Raises ``ValueError`` if the MJML engine rejects the document, which
-    the library's tests rule out for every block under every theme.
+    http(s) URL. Ordinary requests render far below the limit (about 40 KB for six
+    products); an email that would be clipped is rendered again without product
+    descriptions, the longest optional text.
+
+    Raises:
+        EmailTooLargeError: the compact form is still too large (only with extreme
+            inputs, such as many multi-kilobyte URLs).
+        ValueError: the MJML engine rejects the document, or ``unsubscribe`` is
+            neither a merge tag nor an http(s) URL.
     """
+    email = _compile(layout, theme, brand, copy, unsubscribe)
+    if email.size_bytes > GMAIL_CLIP_BYTES and any(p.description for p in brand.products):
+        products = [p.model_copy(update={"description": ""}) for p in brand.products]
+        compact = brand.model_copy(update={"products": products})
+        email = _compile(layout, theme, compact, copy, unsubscribe)
+    if email.size_bytes > GMAIL_CLIP_BYTES:
+        raise EmailTooLargeError(email.size_bytes)
+    return email
+
+
+def _compile(
+    layout: Layout, theme: Theme, brand: BrandData, copy: dict[str, str], unsubscribe: str
+) -> RenderedEmail:
     document = assemble(layout, theme, brand, copy, unsubscribe)
     html = mjml2html(document, disable_comments=True, fonts={})
     return RenderedEmail(mjml=document, html=html, text=to_text(document))
