@@ -133,6 +133,15 @@ BAD_FRAGMENTS = {
     "copy in a style attribute": _text_block("x", ' color="{{ brand.name }}"'),
     "top level is not a section": "<mj-column><mj-text>x</mj-text></mj-column>",
     "product in a non-product block": _text_block("{{ product.1.name }}"),
+    "text outside a column": "<mj-section><mj-text>x</mj-text></mj-section>",
+    "section inside a column": (
+        "<mj-section><mj-column><mj-section><mj-column /></mj-section></mj-column></mj-section>"
+    ),
+    "stray text in a column": "<mj-section><mj-column>hello</mj-column></mj-section>",
+    "link inside a link": _text_block(
+        '<a href="{{ brand.url }}"><a href="{{ brand.url }}">x</a></a>'
+    ),
+    "empty fragment": "",
 }
 
 
@@ -171,6 +180,17 @@ def test_loading_rejects_invalid_manifests(tmp_path, manifest):
     fragment = _text_block("{{ title }}").replace("title_markup", "title")
     _write(tmp_path, "shared/content/bad", fragment, manifest)
     with pytest.raises(BlockLibraryError):
+        BlockLibrary.load(tmp_path)
+
+
+def test_loading_compiles_each_block(tmp_path, monkeypatch):
+    _write(tmp_path, "shared/divider/gap", _GOOD)
+
+    def engine_rejects(document: str, **options: object) -> str:
+        raise ValueError("unexpected token")
+
+    monkeypatch.setattr("sbemail.domain.blocks.mjml2html", engine_rejects)
+    with pytest.raises(BlockLibraryError, match="does not compile"):
         BlockLibrary.load(tmp_path)
 
 

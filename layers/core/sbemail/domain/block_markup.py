@@ -87,3 +87,22 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 
 RENDERER_TAGS = frozenset({"mj-social", "mj-social-element"})
 """Tags only the renderer writes (into ``*_markup`` values), never a block."""
+
+_INLINE = frozenset({"a", "br", "strong", "em", "span", "s"})
+ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
+    "fragment": frozenset({"mj-section", "mj-wrapper"}),
+    "mj-wrapper": frozenset({"mj-section"}),
+    "mj-section": frozenset({"mj-column", "mj-group"}),
+    "mj-group": frozenset({"mj-column"}),
+    "mj-column": frozenset({"mj-text", "mj-image", "mj-button", "mj-divider", "mj-spacer"}),
+    "mj-text": _INLINE,
+    "mj-button": _INLINE,
+    "mj-image": frozenset(),
+    "mj-divider": frozenset(),
+    "mj-spacer": frozenset(),
+    **{tag: _INLINE - {"a"} if tag == "a" else _INLINE for tag in _INLINE},
+}
+"""Which tags may sit inside which: the MJML engine ignores misplaced components."""
+
+TEXT_HOLDERS = frozenset({"mj-text", "mj-button"} | _INLINE)
+"""Elements that may hold text; elsewhere only whitespace and ``*_markup`` values."""

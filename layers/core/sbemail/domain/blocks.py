@@ -7,11 +7,12 @@ the renderer supplies from the brand and theme (``theme.*``, ``brand.*``,
 ``product.N.*``). Anything else is a library error found at load time, not in a
 caller's email.
 
-The MJML engine silently accepts unknown tags and attributes, so loading checks each
-fragment itself: well-formed XML, only allow-listed tags and attributes, links and
-images only from URL placeholders, raw ``*_markup`` values only as element content.
-Each fragment is split into literal and placeholder parts once, so rendering a
-request never parses a template again.
+The MJML engine silently accepts unknown tags and attributes, and misplaced components,
+so loading checks each fragment itself: well-formed XML, only allow-listed tags,
+attributes and nestings, links and images only from URL placeholders, raw ``*_markup``
+values only between elements; then compiles it once. Each fragment is split into
+literal and placeholder parts once, so rendering a request never parses a template
+again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .block_markup import ALLOWED_ATTRIBUTES, URL_ATTRIBUTES
+from mjml import mjml2html
+
+from .block_markup import ALLOWED_ATTRIBUTES, ALLOWED_CHILDREN, TEXT_HOLDERS, URL_ATTRIBUTES
 from .themes import THEME_KEYS
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z][\w.]*)\s*\}\}")
@@ -219,6 +222,8 @@ def _read_block(path: Path) -> Block:
         s.name for s in slots if s.kind in (SlotKind.URL, SlotKind.IMAGE)
     }
     _check_markup(block_id, mjml, url_keys)
+    template = split_template(mjml)
+    _check_compiles(block_id, template)
     return Block(
         id=block_id,
         namespace=namespace,
@@ -228,7 +233,7 @@ def _read_block(path: Path) -> Block:
         products=products,
         description=str(manifest["description"]),
         context_keys=frozenset(context_keys),
-        template=split_template(mjml),
+        template=template,
     )
 
 
@@ -292,12 +297,30 @@ def _check_markup(block_id: str, mjml: str, url_keys: frozenset[str] | set[str])
         root = ElementTree.fromstring(f"<fragment>{mjml}</fragment>")
     except ElementTree.ParseError as exc:
         raise BlockLibraryError(f"{block_id}: not well-formed: {exc}") from exc
-    if not len(root) or any(child.tag not in ("mj-section", "mj-wrapper") for child in root):
-        raise BlockLibraryError(f"{block_id}: top level must be mj-section or mj-wrapper")
-    for element in root.iter():
-        if element is root:
-            continue
-        _check_element(block_id, element, url_keys)
+    if not len(root):
+        raise BlockLibraryError(f"{block_id}: empty fragment")
+    for parent in root.iter():
+        for child in parent:
+            if child.tag not in ALLOWED_CHILDREN.get(parent.tag, frozenset()):
+                raise BlockLibraryError(f"{block_id}: <{child.tag}> may not sit in <{parent.tag}>")
+        if parent.tag not in TEXT_HOLDERS:
+            stray = [parent.text or ""] + [child.tail or "" for child in parent]
+            if any(PLACEHOLDER.sub("", text).strip() for text in stray):
+                raise BlockLibraryError(f"{block_id}: text directly inside <{parent.tag}>")
+        if parent is not root:
+            _check_element(block_id, parent, url_keys)
+
+
+def _check_compiles(block_id: str, template: tuple[tuple[str, str | None], ...]) -> None:
+    """Compile the fragment once with stand-in values: the engine's own syntax check."""
+    body = "".join(
+        literal + ("" if key is None or key.endswith(RAW_SUFFIX) else "x")
+        for literal, key in template
+    )
+    try:
+        mjml2html(f"<mjml><mj-body>{body}</mj-body></mjml>", fonts={})
+    except ValueError as exc:
+        raise BlockLibraryError(f"{block_id}: does not compile: {exc}") from exc
 
 
 def _check_element(
