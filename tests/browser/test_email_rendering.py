@@ -8,9 +8,11 @@ land in ``tests/artifacts/browser/`` for a person to judge.
 from __future__ import annotations
 
 import pytest
+from sbemail.domain import render, resolve_theme
+from sbemail.domain.layouts import Layout
 from sbemail.domain.themes import AESTHETICS
 
-from samples import render_request, sample_request
+from samples import library, offline_copy, render_request, sample_body, sample_request
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +67,42 @@ def test_email_is_readable_on_desktop_and_phone(email_type, aesthetic, email_pag
             assert button["visible"] and button["label"], button
             assert button["width"] > 0 and button["height"] > 0, button
             assert button["left"] >= 0 and button["right"] <= width + 0.5, button
+
+
+def _product_sections():
+    return sorted(
+        (b for b in library().candidates("shared", "products")), key=lambda b: (b.products, b.id)
+    )
+
+
+@pytest.mark.parametrize("section", _product_sections(), ids=lambda b: b.id.rsplit("/", 1)[1])
+def test_every_product_section_fits_a_phone(section, email_page, artifacts):
+    base = sample_request("northwind-promotion", emailType="Productgrid", variants=1)
+    products = [
+        {
+            **base.brand.products[n % 4].model_dump(),
+            "url": f"https://northwind.example/p/{n}",
+            "image_url": f"https://cdn.northwind.example/p/{n}.jpg",
+        }
+        for n in range(section.products)
+    ]
+    request = sample_request(
+        "northwind-promotion",
+        emailType="Productgrid",
+        variants=1,
+        brandData={**sample_body("northwind-promotion")["brandData"], "products": products},
+    )
+    theme, _ = resolve_theme(request.brand, "minimal_clean")
+    layout = Layout((("products", section),))
+    email = render(layout, theme, request.brand, offline_copy(request, layout))
+    for width in (600, 375):
+        page = email_page(email.html, width)
+        name = section.id.rsplit("/", 1)[1]
+        page.screenshot(path=str(artifacts / f"products-{name}-{width}.png"), full_page=True)
+        geometry = page.evaluate(_GEOMETRY)
+        assert geometry["scrollWidth"] <= width
+        assert len(geometry["images"]) == section.products
+        assert len(geometry["buttons"]) == section.products
+        for item in geometry["images"] + geometry["buttons"]:
+            assert item["visible"] and item["width"] > 0 and item["height"] > 0, item
+            assert item["left"] >= 0 and item["right"] <= width + 0.5, item
