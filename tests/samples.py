@@ -24,18 +24,28 @@ from sbemail.domain import (
 from sbemail.domain.layouts import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = ROOT / "samples"
 BLOCKS_DIR = ROOT / "blocks"
+# The project's own samples first, then the shared ones they started from (when the
+# shared folder sits beside the checkout).
+SAMPLE_DIRS = (ROOT / "samples", ROOT.parent / "shared" / "samples")
+
+
+def _sample_paths() -> dict[str, Path]:
+    paths: dict[str, Path] = {}
+    for folder in SAMPLE_DIRS:
+        for path in sorted(folder.glob("*.json")):
+            paths.setdefault(path.stem, path)
+    return paths
 
 
 def sample_names() -> list[str]:
-    """Short names of the shipped samples (``northwind-promotion`` …)."""
-    return sorted(path.stem for path in SAMPLES_DIR.glob("*.json"))
+    """Short names of the samples (``northwind-promotion`` …)."""
+    return sorted(_sample_paths())
 
 
 def sample_body(name: str) -> dict:
     """The raw JSON body of one sample request."""
-    return json.loads((SAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads(_sample_paths()[name].read_text(encoding="utf-8"))
 
 
 def sample_request(name: str, **overrides: object) -> GenerateRequest:
