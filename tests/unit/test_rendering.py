@@ -10,7 +10,12 @@ from html.parser import HTMLParser
 import pytest
 from sbemail.domain import BrandData, EmailType, render, resolve_theme
 from sbemail.domain.layouts import Layout, positions_for
-from sbemail.domain.rendering import GMAIL_CLIP_BYTES, UNSUBSCRIBE_MERGE_TAG, EmailTooLargeError
+from sbemail.domain.rendering import (
+    GMAIL_CLIP_BYTES,
+    UNSUBSCRIBE_MERGE_TAG,
+    EmailTooLargeError,
+    InvalidStoreURLError,
+)
 from sbemail.domain.themes import AESTHETICS
 
 from samples import library, render_request, sample_names, sample_request
@@ -271,3 +276,14 @@ def test_an_email_that_would_be_clipped_is_compacted_or_refused():
     assert email.size_bytes <= GMAIL_CLIP_BYTES
     assert "&lt;" * 600 not in email.html, "descriptions were dropped to fit"
     assert "&amp;" * 120 in email.html, "names stay"
+
+
+def test_a_bare_store_host_is_read_as_https_and_a_non_web_one_refused():
+    layout = Layout((("cta", library().get("promotion/cta/centered-button")),))
+    bare = BrandData.model_validate({"store_name": "S", "store_url": "shop.example/"})
+    email = render(layout, resolve_theme(bare, "")[0], bare, copy_for(layout))
+    assert 'href="https://shop.example/"' in email.html
+    for hostile in ("javascript:alert(1)", "data:text/html,x", "ftp://shop.example"):
+        brand = BrandData.model_validate({"store_name": "S", "store_url": hostile})
+        with pytest.raises(InvalidStoreURLError):
+            render(layout, resolve_theme(brand, "")[0], brand, copy_for(layout))

@@ -38,6 +38,27 @@ _NETWORKS = {
 }
 
 
+class InvalidStoreURLError(ValueError):
+    """The brand's ``store_url`` is not a web address, so no link could point anywhere."""
+
+
+def home_url(brand: BrandData) -> str:
+    """The store's address as an absolute http(s) URL.
+
+    Brand profiles often give a bare host (``northwind.example``); it is read as https.
+
+    Raises:
+        InvalidStoreURLError: the value is no http(s) address even then.
+    """
+    raw = brand.store_url.strip()
+    if raw and "://" not in raw and not raw.lower().startswith(("javascript:", "data:")):
+        raw = "https://" + raw.lstrip("/")
+    url = safe_url(raw)
+    if url is None:
+        raise InvalidStoreURLError("brandData.store_url must be an http(s) URL")
+    return url
+
+
 def unsubscribe_target(value: str) -> str:
     """The unsubscribe link target: an ESP merge tag or an absolute http(s) URL.
 
@@ -57,8 +78,8 @@ def unsubscribe_target(value: str) -> str:
 
 def logo_markup(brand: BrandData, theme: Theme, align: str) -> str:
     """The logo linking to the store, or the store's name set as a wordmark."""
-    logo, home = safe_url(brand.logo_url), safe_url(brand.store_url)
-    link = f' href="{escape_text(home)}"' if home else ""
+    logo, home = safe_url(brand.logo_url), home_url(brand)
+    link = f' href="{escape_text(home)}"'
     if logo:
         return (
             f'<mj-image src="{escape_text(logo)}" alt="{escape_text(brand.store_name)}"{link}'
@@ -73,12 +94,14 @@ def logo_markup(brand: BrandData, theme: Theme, align: str) -> str:
 
 def banner_markup(brand: BrandData) -> str:
     """The brand's banner image, full width, or nothing when it has none."""
-    banner, home = safe_url(brand.banner_url), safe_url(brand.store_url)
+    banner, home = safe_url(brand.banner_url), home_url(brand)
     if not banner:
         return ""
     alt = f"{brand.store_name}: {brand.slogan}" if brand.slogan else brand.store_name
-    link = f' href="{escape_text(home)}"' if home else ""
-    return f'<mj-image src="{escape_text(banner)}" alt="{escape_text(alt)}"{link} padding="0" />'
+    return (
+        f'<mj-image src="{escape_text(banner)}" alt="{escape_text(alt)}"'
+        f' href="{escape_text(home)}" padding="0" />'
+    )
 
 
 def social_markup(brand: BrandData, theme: Theme) -> str:

@@ -16,7 +16,7 @@ from mjml import mjml2html
 
 from . import brand_markup
 from .blocks import RAW_SUFFIX, Block, SlotKind
-from .brand_markup import UNSUBSCRIBE_MERGE_TAG, unsubscribe_target
+from .brand_markup import UNSUBSCRIBE_MERGE_TAG, InvalidStoreURLError, home_url, unsubscribe_target
 from .layouts import Layout
 from .models import BrandData
 from .safety import escape_text, host_of, safe_url
@@ -26,6 +26,7 @@ __all__ = [
     "GMAIL_CLIP_BYTES",
     "UNSUBSCRIBE_MERGE_TAG",
     "EmailTooLargeError",
+    "InvalidStoreURLError",
     "LinkPolicy",
     "RenderedEmail",
     "assemble",
@@ -59,7 +60,7 @@ class LinkPolicy:
 
     @classmethod
     def for_brand(cls, brand: BrandData) -> LinkPolicy:
-        urls = [brand.store_url, *brand.social_links.values(), *(p.url for p in brand.products)]
+        urls = [home_url(brand), *brand.social_links.values(), *(p.url for p in brand.products)]
         return cls(frozenset(host_of(u) for u in urls if safe_url(u)))
 
     def link(self, url: str, fallback: str) -> str:
@@ -77,7 +78,7 @@ class _Values:
 def brand_context(brand: BrandData, theme: Theme, unsubscribe: str) -> _Values:
     """Placeholder values from the brand and theme."""
     policy = LinkPolicy.for_brand(brand)
-    store_url = safe_url(brand.store_url) or ""
+    store_url = home_url(brand)
     logo_url = safe_url(brand.logo_url) or ""
     text = {
         "brand.name": brand.store_name,
@@ -213,6 +214,7 @@ def render(
     Raises:
         EmailTooLargeError: the compact form is still too large (only with extreme
             inputs, such as many multi-kilobyte URLs).
+        InvalidStoreURLError: the brand's ``store_url`` is no web address.
         ValueError: the MJML engine rejects the document, or ``unsubscribe`` is
             neither a merge tag nor an http(s) URL.
     """
