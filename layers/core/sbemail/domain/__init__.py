@@ -8,7 +8,7 @@ from .blocks import Block, BlockLibrary, BlockLibraryError, Slot, SlotKind
 from .copywriting import CopyField, CopyViolation, VariantBrief, validate_copy
 from .layouts import Layout, choose_layouts
 from .models import BrandData, EmailType, GenerateRequest, Product
-from .rendering import RenderedEmail, render
+from .rendering import EmailTooLargeError, RenderedEmail, render
 from .themes import Theme, resolve_theme
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "BrandData",
     "CopyField",
     "CopyViolation",
+    "EmailTooLargeError",
     "EmailType",
     "GenerateRequest",
     "Layout",

@@ -29,11 +29,13 @@ _TAIL = (
     Position("cta", "cta"),
     Position("footer", "footer"),
 )
+_CONTENT = Position("content", "content")
+_PRODUCTS = Position("products", "products")
 _BODY = {
-    EmailType.NEWSLETTER: (Position("content", "content"),),
-    EmailType.PRODUCT_GRID: (Position("products", "products"),),
-    EmailType.PROMOTION: (Position("content", "content"), Position("products", "products")),
-    EmailType.ABANDONED_CART: (Position("products", "products"),),
+    EmailType.NEWSLETTER: (_CONTENT,),
+    EmailType.PRODUCT_GRID: (_PRODUCTS, _CONTENT),
+    EmailType.PROMOTION: (_CONTENT, _PRODUCTS),
+    EmailType.ABANDONED_CART: (_PRODUCTS, _CONTENT),
 }
 
 
@@ -60,12 +62,13 @@ def positions_for(email_type: EmailType, product_count: int) -> tuple[Position, 
 
 
 def product_blocks(candidates: list[Block], product_count: int) -> list[Block]:
-    """Product sections that show every product: the smallest capacity that fits all."""
-    fitting = [b for b in candidates if b.products >= product_count]
-    if not fitting:
-        return []
-    best = min(b.products for b in fitting)
-    return [b for b in fitting if b.products == best]
+    """Product sections that show exactly ``product_count`` products.
+
+    A block shows each of its products (checked when the library loads), so anything
+    but an exact match would either drop a product or leave an empty card; the
+    library carries blocks for every count from 1 to 6 (checked by its tests).
+    """
+    return [b for b in candidates if b.products == product_count]
 
 
 def choose_layouts(

@@ -2,7 +2,9 @@
 
 Every value that enters an MJML fragment passes through ``escape_text`` (text) or
 ``safe_url`` (links and images). Placeholders are filled in a single pass, so an escaped
-value can never be read again as a placeholder, tag or attribute.
+value can never be read again as a placeholder, tag or attribute. Template delimiters
+of common email platforms (``{{ }}``, ``{% %}``, ``*| |*``, ``[[ ]]``, ``<% %>``, ``${``)
+are broken up as well: the sending platform would otherwise expand them.
 """
 
 from __future__ import annotations
@@ -12,16 +14,35 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BRACES = re.compile(r"[{}]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064]")
+_BRACES = re.compile(r"[{}|]")
+_TEMPLATE_DELIMITER = re.compile(r"\{\{|\}\}|\{%|%\}|\*\||\|\*|\[\[|\]\]|<%|%>|\$\{|\{#|#\}")
+_BRACE_ENTITIES = {"{": "&#123;", "}": "&#125;", "|": "&#124;"}
+
+
+def neutralise_template_syntax(value: str) -> str:
+    """``value`` with every two-character template delimiter split by a space.
+
+    ``{{x}}`` becomes ``{ {x} }`` and ``*|FNAME|*`` becomes ``* |FNAME| *``: still
+    readable, never expanded by a template engine or an email platform.
+    """
+    previous = None
+    while previous != value:
+        previous = value
+        value = _TEMPLATE_DELIMITER.sub(lambda m: f"{m.group()[0]} {m.group()[1]}", value)
+    return value
+
+
+def clean_text(value: str) -> str:
+    """Caller or model text without control characters or live template syntax."""
+    return neutralise_template_syntax(_CONTROL.sub("", value))
 
 
 def escape_text(value: str) -> str:
     """Text safe inside an MJML element or attribute: no tags, quotes or template braces."""
-    cleaned = _CONTROL.sub("", value)
-    escaped = html.escape(cleaned, quote=True)
-    # Braces are harmless in HTML but are template syntax for ESPs and for us.
-    return _BRACES.sub(lambda m: "&#123;" if m.group() == "{" else "&#125;", escaped)
+    escaped = html.escape(clean_text(value), quote=True)
+    # Braces and pipes are harmless in HTML but are template syntax for ESPs and for us.
+    return _BRACES.sub(lambda m: _BRACE_ENTITIES[m.group()], escaped)
 
 
 def host_of(url: str) -> str:
@@ -36,15 +57,20 @@ def safe_url(url: str, allowed_hosts: Iterable[str] | None = None) -> str | None
     """The URL if it is absolute http(s) (and on an allowed host, when hosts are given).
 
     Returns ``None`` for anything else: relative URLs, ``javascript:``/``data:`` schemes,
-    credentials in the URL, whitespace or control characters inside it.
+    credentials in the URL, whitespace, quotes, angle brackets, template delimiters or
+    control characters inside it.
     """
-    candidate = url.strip()
+    candidate = url.strip() if isinstance(url, str) else ""
     if not candidate or _CONTROL.search(candidate) or any(c.isspace() for c in candidate):
+        return None
+    if any(c in candidate for c in "\"'<>\\`") or _TEMPLATE_DELIMITER.search(candidate):
         return None
     try:
         parts = urlsplit(candidate)
+        port = parts.port  # raises on a malformed port
     except ValueError:
         return None
+    del port
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     if parts.username or parts.password:

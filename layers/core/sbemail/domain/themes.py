@@ -1,74 +1,335 @@
-"""Themes: the colours and fonts of an email, derived from the brand and an aesthetic."""
+"""Themes: the colours and fonts of an email, derived from the brand and an aesthetic.
+
+An aesthetic decides the character (page colour, type, corners, weight); the brand
+decides the hues and typefaces. Whatever the brand supplies, every text colour is
+then checked against the backgrounds it sits on and nudged until it meets WCAG AA,
+so no combination of brand and aesthetic yields an unreadable email.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 
+from .contrast import (
+    AA_LARGE,
+    AA_TEXT,
+    WHITE,
+    contrast_ratio,
+    ensure_contrast,
+    is_dark,
+    mix,
+    normalise_colour,
+    readable_on,
+)
 from .models import BrandData
 
-_HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+__all__ = [
+    "AESTHETICS",
+    "DEFAULT_AESTHETIC",
+    "Theme",
+    "aesthetic_key",
+    "contrast_pairs",
+    "normalise_colour",
+    "resolve_theme",
+]
+
 _FONT_NAME = re.compile(r"^[A-Za-z0-9 \-]{1,60}$")
 DEFAULT_AESTHETIC = "minimal_clean"
 WEB_SAFE_SANS = "Helvetica, Arial, sans-serif"
-WEB_SAFE_SERIF = "Georgia, 'Times New Roman', serif"
-
-
-def normalise_colour(value: str) -> str | None:
-    """``#rrggbb`` in lower case, or ``None`` when the value is not a hex colour."""
-    match = _HEX.match(value.strip()) if value else None
-    if not match:
-        return None
-    digits = match.group(1).lower()
-    if len(digits) == 3:
-        digits = "".join(ch * 2 for ch in digits)
-    return f"#{digits}"
+WEB_SAFE_ROUNDED = "'Trebuchet MS', Helvetica, Arial, sans-serif"
+WEB_SAFE_SERIF = "Georgia, 'Times New Roman', Times, serif"
+WEB_SAFE_DIDONE = "Didot, 'Bodoni MT', Georgia, 'Times New Roman', serif"
+_DEFAULT_PRIMARY = "#2b4c7e"
+_DEFAULT_TEXT = "#1f2328"
 
 
 @dataclass(frozen=True)
 class Theme:
-    """Resolved design tokens; every value is safe to place in markup as is."""
+    """Resolved design tokens; every value is safe to place in markup as is.
+
+    Colours are ``#rrggbb``. ``text``, ``muted`` and ``accent`` are readable on both
+    ``surface`` and ``tint``; ``on_band`` on ``band``; ``footer_text`` on ``background``;
+    ``button_text`` on ``button``.
+    """
 
     name: str
     background: str
     surface: str
+    tint: str
+    band: str
+    on_band: str
     text: str
     muted: str
-    primary: str
+    accent: str
+    rule: str
+    footer_text: str
     button: str
     button_text: str
     heading_font: str
     body_font: str
+    heading_weight: str
+    heading_transform: str
+    heading_spacing: str
     radius: str
+    button_radius: str
 
     def context(self) -> dict[str, str]:
         """Placeholder values (``theme.*``) for the renderer."""
-        return {f"theme.{key}": str(value) for key, value in self.__dict__.items()}
+        return {f"theme.{f.name}": str(getattr(self, f.name)) for f in fields(self)}
 
 
-def _font_stack(brand: BrandData, usage: str, fallback: str) -> str:
+THEME_KEYS = frozenset(f.name for f in fields(Theme))
+
+
+@dataclass(frozen=True)
+class _BrandPalette:
+    """The brand's own colours and fonts, normalised; ``None`` where it gave none."""
+
+    primary: str
+    text: str | None
+    body: str | None
+    button: str | None
+    button_text: str | None
+    title_font: str | None
+    body_font: str | None
+
+    @classmethod
+    def of(cls, brand: BrandData) -> _BrandPalette:
+        return cls(
+            primary=normalise_colour(brand.primary_color) or _DEFAULT_PRIMARY,
+            text=normalise_colour(brand.text_color),
+            body=normalise_colour(brand.body_color),
+            button=normalise_colour(brand.button_color),
+            button_text=normalise_colour(brand.button_text_color),
+            title_font=_font_name(brand, "title"),
+            body_font=_font_name(brand, "body"),
+        )
+
+    def stack(self, font: str | None, fallback: str) -> str:
+        return f"'{font}', {fallback}" if font else fallback
+
+
+def _font_name(brand: BrandData, usage: str) -> str | None:
     for font in brand.fonts:
-        if font.usage.lower() == usage and _FONT_NAME.match(font.name):
-            return f"'{font.name}', {fallback}"
-    return fallback
+        if font.usage.strip().lower() == usage and _FONT_NAME.match(font.name):
+            return font.name
+    return None
+
+
+def _light_surface(palette: _BrandPalette, default: str = WHITE) -> str:
+    """The brand's body colour when it is a light one, else ``default``."""
+    return palette.body if palette.body and not is_dark(palette.body) else default
+
+
+def _minimal_clean(p: _BrandPalette) -> Theme:
+    surface = p.body or WHITE
+    return Theme(
+        name="minimal_clean",
+        background=mix(surface, "#5f6b7a", 0.08),
+        surface=surface,
+        tint=mix(p.primary, surface, 0.93),
+        band=p.primary,
+        on_band=readable_on(p.primary),
+        text=p.text or _DEFAULT_TEXT,
+        muted=mix(p.text or _DEFAULT_TEXT, surface, 0.3),
+        accent=p.primary,
+        rule=mix(p.text or _DEFAULT_TEXT, surface, 0.85),
+        footer_text="#5c6570",
+        button=p.button or p.primary,
+        button_text=p.button_text or readable_on(p.button or p.primary),
+        heading_font=p.stack(p.title_font, WEB_SAFE_SANS),
+        body_font=p.stack(p.body_font, WEB_SAFE_SANS),
+        heading_weight="700",
+        heading_transform="none",
+        heading_spacing="-0.2px",
+        radius="6px",
+        button_radius="6px",
+    )
+
+
+def _bold_contrasting(p: _BrandPalette) -> Theme:
+    band = p.primary
+    return Theme(
+        name="bold_contrasting",
+        background=mix(p.primary, "#000000", 0.6),
+        surface=_light_surface(p),
+        tint=mix(p.primary, WHITE, 0.9),
+        band=band,
+        on_band=readable_on(band),
+        text=p.text or "#111111",
+        muted="#4a4a4a",
+        accent=p.button or p.primary,
+        rule=p.primary,
+        footer_text="#e6e6e6",
+        button=p.button or p.primary,
+        button_text=p.button_text or readable_on(p.button or p.primary),
+        heading_font=p.stack(p.title_font, "'Arial Black', Impact, " + WEB_SAFE_SANS),
+        body_font=p.stack(p.body_font, WEB_SAFE_SANS),
+        heading_weight="800",
+        heading_transform="uppercase",
+        heading_spacing="0.5px",
+        radius="0px",
+        button_radius="0px",
+    )
+
+
+def _warm_editorial(p: _BrandPalette) -> Theme:
+    surface = _light_surface(p, "#fffaf3")
+    return Theme(
+        name="warm_editorial",
+        background=mix("#efe4d4", p.primary, 0.06),
+        surface=surface,
+        tint=mix("#f5ebdd", p.primary, 0.04),
+        band=mix(p.primary, "#3b2a1e", 0.25),
+        on_band="#fff8ee",
+        text=p.text or "#2f2520",
+        muted="#6b5d52",
+        accent=p.primary,
+        rule="#d9c8b4",
+        footer_text="#5e5045",
+        button=p.button or p.primary,
+        button_text=p.button_text or readable_on(p.button or p.primary),
+        heading_font=p.stack(p.title_font, WEB_SAFE_SERIF),
+        body_font=p.stack(p.body_font, WEB_SAFE_SANS),
+        heading_weight="600",
+        heading_transform="none",
+        heading_spacing="0px",
+        radius="4px",
+        button_radius="3px",
+    )
+
+
+def _magazine_serif(p: _BrandPalette) -> Theme:
+    return Theme(
+        name="magazine_serif",
+        background="#f2f1ee",
+        surface=WHITE,
+        tint="#f7f6f3",
+        band="#111111",
+        on_band=WHITE,
+        text=p.text or "#151515",
+        muted="#5a5a5a",
+        accent=p.primary,
+        rule="#151515",
+        footer_text="#555555",
+        button="#111111",
+        button_text=WHITE,
+        heading_font=p.stack(p.title_font, WEB_SAFE_SERIF),
+        body_font=p.stack(p.body_font, WEB_SAFE_SERIF),
+        heading_weight="400",
+        heading_transform="none",
+        heading_spacing="0px",
+        radius="0px",
+        button_radius="0px",
+    )
+
+
+def _pastel_soft(p: _BrandPalette) -> Theme:
+    band = mix(p.primary, WHITE, 0.72)
+    return Theme(
+        name="pastel_soft",
+        background=mix(p.primary, WHITE, 0.86),
+        surface=WHITE,
+        tint=mix(p.primary, WHITE, 0.93),
+        band=band,
+        on_band=mix(p.primary, "#000000", 0.55),
+        text=p.text or "#3a3550",
+        muted="#6e6a80",
+        accent=p.primary,
+        rule=mix(p.primary, WHITE, 0.7),
+        footer_text=mix(p.primary, "#000000", 0.5),
+        button=p.button or p.primary,
+        button_text=p.button_text or readable_on(p.button or p.primary),
+        heading_font=p.stack(p.title_font, WEB_SAFE_ROUNDED),
+        body_font=p.stack(p.body_font, WEB_SAFE_ROUNDED),
+        heading_weight="700",
+        heading_transform="none",
+        heading_spacing="0px",
+        radius="16px",
+        button_radius="28px",
+    )
+
+
+def _luxe_mono(p: _BrandPalette) -> Theme:
+    ivory = "#f4f1ea"
+    return Theme(
+        name="luxe_mono",
+        background="#0b0b0b",
+        surface="#151515",
+        tint="#1e1e1e",
+        band=ivory,
+        on_band="#151515",
+        text=ivory,
+        muted="#b3ada3",
+        accent=mix(p.primary, ivory, 0.5),
+        rule="#3a3a3a",
+        footer_text="#a39d93",
+        button=ivory,
+        button_text="#151515",
+        heading_font=p.stack(p.title_font, WEB_SAFE_DIDONE),
+        body_font=p.stack(p.body_font, WEB_SAFE_SANS),
+        heading_weight="400",
+        heading_transform="uppercase",
+        heading_spacing="3px",
+        radius="0px",
+        button_radius="0px",
+    )
+
+
+AESTHETICS: dict[str, Callable[[_BrandPalette], Theme]] = {
+    "minimal_clean": _minimal_clean,
+    "bold_contrasting": _bold_contrasting,
+    "warm_editorial": _warm_editorial,
+    "magazine_serif": _magazine_serif,
+    "pastel_soft": _pastel_soft,
+    "luxe_mono": _luxe_mono,
+}
+
+
+def aesthetic_key(aesthetic: str) -> str:
+    """``Minimal Clean``, ``minimal-clean`` and ``MINIMAL_CLEAN`` all name one theme."""
+    return re.sub(r"[\s\-_]+", "_", aesthetic.strip().lower()).strip("_")
+
+
+def contrast_pairs(theme: Theme) -> list[tuple[str, str, str, float]]:
+    """Every (name, foreground, background, minimum ratio) the blocks rely on."""
+    pairs = []
+    for background in ("surface", "tint"):
+        for foreground in ("text", "muted", "accent"):
+            pairs.append((foreground, foreground, background, AA_TEXT))
+        pairs.append(("button", "button", background, AA_LARGE))
+    pairs += [
+        ("on_band", "on_band", "band", AA_TEXT),
+        ("footer_text", "footer_text", "background", AA_TEXT),
+        ("button_text", "button_text", "button", AA_LARGE),
+    ]
+    return [(name, getattr(theme, fg), getattr(theme, bg), ratio) for name, fg, bg, ratio in pairs]
+
+
+def _readable(theme: Theme) -> Theme:
+    """The theme with every foreground adjusted to its WCAG AA minimum."""
+    current = theme
+    for _ in range(3):  # a colour checked on two backgrounds may need a second pass
+        for name, _fg, background, minimum in contrast_pairs(current):
+            value = getattr(current, name)
+            adjusted = ensure_contrast(value, background, minimum)
+            if adjusted != value:
+                current = replace(current, **{name: adjusted})
+        if all(contrast_ratio(fg, bg) >= r for _, fg, bg, r in contrast_pairs(current)):
+            break
+    return current
 
 
 def resolve_theme(brand: BrandData, aesthetic: str) -> tuple[Theme, bool]:
-    """The theme for this brand and aesthetic, and whether the aesthetic was unknown."""
-    key = re.sub(r"[\s\-]+", "_", aesthetic.strip().lower())
-    known = key in ("", DEFAULT_AESTHETIC)
-    primary = normalise_colour(brand.primary_color) or "#222222"
-    theme = Theme(
-        name=DEFAULT_AESTHETIC,
-        background="#f4f4f4",
-        surface=normalise_colour(brand.body_color) or "#ffffff",
-        text=normalise_colour(brand.text_color) or "#222222",
-        muted="#666666",
-        primary=primary,
-        button=normalise_colour(brand.button_color) or primary,
-        button_text=normalise_colour(brand.button_text_color) or "#ffffff",
-        heading_font=_font_stack(brand, "title", WEB_SAFE_SANS),
-        body_font=_font_stack(brand, "body", WEB_SAFE_SANS),
-        radius="4px",
-    )
-    return theme, not known
+    """The theme for this brand and aesthetic, and whether the aesthetic was unknown.
+
+    Unknown aesthetics fall back to ``minimal_clean`` (reported so the caller can say so);
+    an empty one simply means the default.
+    """
+    key = aesthetic_key(aesthetic)
+    build = AESTHETICS.get(key or DEFAULT_AESTHETIC)
+    fell_back = build is None
+    theme = (build or AESTHETICS[DEFAULT_AESTHETIC])(_BrandPalette.of(brand))
+    return _readable(theme), fell_back

@@ -1,0 +1,204 @@
+"""Hostile copy and brand data never become markup, links or live template syntax.
+
+The proof compares structure: an email rendered from hostile text must have exactly
+the elements and attributes (and link targets) of the same layout rendered from
+harmless text, in MJML and in HTML; and no payload may survive as markup, a link or a
+merge tag in the MJML, the HTML or the plain text.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from sbemail.domain import BrandData, EmailType, choose_layouts, render, resolve_theme
+from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
+from sbemail.domain.safety import escape_text, neutralise_template_syntax, safe_url
+
+from samples import library
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' onmouseover='alert(1)",
+    "javascript:alert(1)",
+    "</mj-text><mj-raw><script>alert(1)</script></mj-raw><mj-text>",
+    '<mj-button href="https://evil.example">Win</mj-button>',
+    "<a href='https://evil.example'>click</a>",
+    "{{ brand.unsubscribe_markup }}",
+    "{{x}} {% if 1 %}y{% endif %} ${z}",
+    "*|MERGE|* *|UNSUB|* [[name]] <%= x %>",
+    'style="background:url(javascript:alert(1))"',
+    "\x00\x1b[31m\u202eevil",
+]
+HOSTILE = " ".join(PAYLOADS)
+FORBIDDEN = [
+    # markup a payload would need; the same words as escaped text are inert, and the
+    # structure comparison proves no element or attribute was added
+    "<script",
+    "<img src=x",
+    "<mj-raw",
+    '<mj-button href="https://evil',
+    "<a href='https://evil",
+    # live template syntax for us or an email platform
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "*|",
+    "|*",
+    "[[",
+    "<%",
+    "${",
+    # control and direction-override characters
+    "\u202e",
+    "\x1b",
+    "\x00",
+]
+
+
+def brand_with(text: str, url: str) -> BrandData:
+    return BrandData.model_validate(
+        {
+            "store_name": f"Shop {text}"[:120],
+            "store_url": "https://shop.example/",
+            "logo_url": url,
+            "banner_url": url,
+            "slogan": text[:200],
+            "social_links": {"instagram": url, "facebook": "https://facebook.com/shop"},
+            "address": {"street": text[:200], "city": "Town"},
+            "products": [
+                {
+                    "name": f"Item {n} {text}"[:120],
+                    "url": url,
+                    "image_url": url,
+                    "description": text[:600],
+                    "price": text[:40],
+                }
+                for n in range(1, 4)
+            ],
+        }
+    )
+
+
+class _Structure(HTMLParser):
+    """Tags, attribute names and URL values, in order: what text must not change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[str, tuple[str, ...], tuple[str | None, ...]]] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        names = tuple(sorted(name for name, _ in attrs))
+        urls = tuple(value for name, value in sorted(attrs) if name in ("href", "src"))
+        self.items.append((tag, names, urls))
+
+
+def structure(markup: str) -> list[tuple[str, tuple[str, ...], tuple[str | None, ...]]]:
+    parser = _Structure()
+    parser.feed(markup)
+    return parser.items
+
+
+def _render_pair(email_type: EmailType, aesthetic: str, seed: str):  # type: ignore[no-untyped-def]
+    layouts = choose_layouts(library(), email_type, 3, 3, seed)
+    theme_brand = brand_with("Plain words", "https://shop.example/p")
+    theme, _ = resolve_theme(theme_brand, aesthetic)
+    for layout in layouts:
+        fields = {"subjectLine": 60, "preheader": 110}
+        for position, block in layout.positions:
+            for slot in block.slots:
+                fields[f"{position}__{slot.name}"] = slot.max_length
+        plain = {name: "Plain words" for name in fields}
+        hostile = {name: HOSTILE for name in fields}
+        yield (
+            render(layout, theme, theme_brand, plain),
+            render(layout, theme, brand_with(HOSTILE, "https://shop.example/p"), hostile),
+            render(layout, theme, brand_with(HOSTILE, "javascript:alert(1)"), hostile),
+        )
+
+
+@pytest.mark.parametrize("aesthetic", ["minimal_clean", "luxe_mono"])
+@pytest.mark.parametrize("email_type", list(EmailType))
+def test_hostile_text_changes_no_structure_and_survives_nowhere(email_type, aesthetic):
+    renders = _render_pair(email_type, aesthetic, f"{email_type}-{aesthetic}")
+    for plain, hostile, hostile_urls in renders:
+        hostile_mjml_structure = structure(hostile.mjml)
+        assert [(t, a) for t, a, _ in hostile_mjml_structure] == [
+            (t, a) for t, a, _ in structure(plain.mjml)
+        ]
+        assert [(t, a) for t, a, _ in structure(hostile.html)] == [
+            (t, a) for t, a, _ in structure(plain.html)
+        ]
+        for output in (*_outputs(hostile), *_outputs(hostile_urls)):
+            cleaned = output.replace(UNSUBSCRIBE_MERGE_TAG, "")
+            for forbidden in FORBIDDEN:
+                assert forbidden not in cleaned, forbidden
+        for _tag, _names, urls in structure(hostile.html) + structure(hostile_urls.html):
+            for url in urls:
+                assert url == UNSUBSCRIBE_MERGE_TAG or (url or "").startswith("https://")
+
+
+def _outputs(email) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    return email.mjml, email.html, email.text
+
+
+def test_links_only_reach_the_store_its_socials_and_its_products():
+    brand = BrandData.model_validate(
+        {
+            "store_name": "Shop",
+            "store_url": "https://www.shop.example/",
+            "social_links": {"instagram": "https://instagram.com/shop"},
+            "products": [{"name": "A", "url": "https://shop.example/a"}],
+        }
+    )
+    policy = LinkPolicy.for_brand(brand)
+    fallback = "https://www.shop.example/"
+    assert policy.link("https://shop.example/sale", fallback) == "https://shop.example/sale"
+    assert policy.link("https://blog.shop.example/x", fallback) == "https://blog.shop.example/x"
+    assert policy.link("https://instagram.com/shop", fallback) == "https://instagram.com/shop"
+    for hostile in (
+        "https://evil.example/",
+        "https://shop.example.evil.example/",
+        "https://evil.example/?https://shop.example",
+        "javascript:alert(1)",
+        "//evil.example",
+    ):
+        assert policy.link(hostile, fallback) == fallback
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        "https://user:pw@shop.example/",
+        'https://shop.example/"onmouseover="x',
+        "https://shop.example/<script>",
+        "https://shop.example/a b",
+        "https://shop.example/\u0000",
+        "https://shop.example/{{x}}",
+        "https://shop.example:99999/",
+        "ftp://shop.example/",
+        "",
+    ],
+)
+def test_only_clean_absolute_http_urls_pass(url):
+    assert safe_url(url) is None
+
+
+def test_plain_http_and_https_urls_pass():
+    assert safe_url("https://shop.example/p?a=1&b=2") == "https://shop.example/p?a=1&b=2"
+    assert safe_url("http://shop.example") == "http://shop.example"
+
+
+def test_escaping_leaves_no_markup_quotes_or_template_braces():
+    escaped = escape_text("<b>\"x\" & 'y' {{z}} *|A|*")
+    assert not any(ch in escaped for ch in "<>\"'{}|")
+    assert neutralise_template_syntax("{{{x}}}") == "{ { {x} } }"
+    assert neutralise_template_syntax("*|FNAME|*") == "* |FNAME| *"
