@@ -41,7 +41,7 @@ def fresh_table(moto_endpoint: str):
     from sbemail.local.embedded import provision
     from sbemail.storage import Table
 
-    from support import ROOT
+    from samples import ROOT
 
     name = f"t-{uuid.uuid4().hex[:10]}"
     provision(moto_endpoint, ROOT / "template.yaml", table_name=name, queue_name=f"q-{name}")

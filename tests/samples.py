@@ -25,17 +25,11 @@ from sbemail.domain.layouts import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS_DIR = ROOT / "blocks"
-# The project's own samples first, then the shared ones they started from (when the
-# shared folder sits beside the checkout).
-SAMPLE_DIRS = (ROOT / "samples", ROOT.parent / "shared" / "samples")
+SAMPLES_DIR = ROOT / "samples"
 
 
 def _sample_paths() -> dict[str, Path]:
-    paths: dict[str, Path] = {}
-    for folder in SAMPLE_DIRS:
-        for path in sorted(folder.glob("*.json")):
-            paths.setdefault(path.stem, path)
-    return paths
+    return {path.stem: path for path in sorted(SAMPLES_DIR.glob("*.json"))}
 
 
 def sample_names() -> list[str]:
@@ -44,8 +38,10 @@ def sample_names() -> list[str]:
 
 
 def sample_body(name: str) -> dict:
-    """The raw JSON body of one sample request."""
-    return json.loads(_sample_paths()[name].read_text(encoding="utf-8"))
+    """The raw JSON body of one sample request, by file stem or short name (``cedar``)."""
+    paths = _sample_paths()
+    path = paths.get(name) or next(p for stem, p in paths.items() if stem.split("-")[0] == name)
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def sample_request(name: str, **overrides: object) -> GenerateRequest:

@@ -8,6 +8,7 @@ land in ``tests/artifacts/browser/`` for a person to judge.
 from __future__ import annotations
 
 import pytest
+
 from sbemail.domain import render, resolve_theme
 from sbemail.domain.layouts import Layout
 from sbemail.domain.themes import AESTHETICS

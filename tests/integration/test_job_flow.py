@@ -12,7 +12,7 @@ from sbemail.domain import BlockLibrary, VariantBrief
 from sbemail.service import GenerationService, GenerationSettings, JobUnavailableError
 from sbemail.storage import DynamoDBJobStore, DynamoDBResponseCache, JobStatus, Table
 
-from support import ROOT, load_sample
+from samples import ROOT, sample_body
 
 LIBRARY = BlockLibrary.load(ROOT / "blocks")
 
@@ -71,7 +71,7 @@ def test_a_crashed_attempt_resumes_with_every_variant_once(fresh_table: Table, c
     crashing = CountingContent(die_on_call=2)
     # one variant at a time, so the crash lands after exactly one variant was stored
     service, store, _ = make_service(fresh_table, clock, crashing, concurrency=1)
-    job_id = service.submit(load_sample("northwind")).job_id
+    job_id = service.submit(sample_body("northwind")).job_id
     assert job_id is not None
     with pytest.raises(SystemError):
         service.run(job_id)
@@ -94,12 +94,12 @@ def test_a_crashed_attempt_resumes_with_every_variant_once(fresh_table: Table, c
 def test_identical_requests_share_one_generation(fresh_table: Table, clock) -> None:
     content = CountingContent()
     service, _, queue = make_service(fresh_table, clock, content)
-    first = service.submit(load_sample("cedar"))
-    second = service.submit(load_sample("cedar"))
+    first = service.submit(sample_body("cedar"))
+    second = service.submit(sample_body("cedar"))
     assert second.coalesced and second.job_id == first.job_id
     assert len(queue.sent) == 1
     service.run(queue.sent[0])
-    third = service.submit(load_sample("cedar"))
+    third = service.submit(sample_body("cedar"))
     assert third.result is not None and third.result["cache"] == "hit"
     assert third.result["emails"] == service.result(service.status(first.job_id or ""))["emails"]
     assert sum(content.calls.values()) == 3  # one job of three variants, once
@@ -107,7 +107,7 @@ def test_identical_requests_share_one_generation(fresh_table: Table, clock) -> N
 
 def test_a_job_past_its_ttl_is_unavailable(fresh_table: Table, clock) -> None:
     service, _, _ = make_service(fresh_table, clock, CountingContent(), with_cache=False)
-    job_id = service.submit(load_sample("pixelpet")).job_id or ""
+    job_id = service.submit(sample_body("pixelpet")).job_id or ""
     clock.now += 301
     with pytest.raises(JobUnavailableError):
         service.status(job_id)
@@ -115,7 +115,7 @@ def test_a_job_past_its_ttl_is_unavailable(fresh_table: Table, clock) -> None:
 
 def test_a_job_is_only_readable_within_its_store(fresh_table: Table, clock) -> None:
     service, _, _ = make_service(fresh_table, clock, CountingContent(), with_cache=False)
-    job_id = service.submit(load_sample("pixelpet")).job_id or ""
+    job_id = service.submit(sample_body("pixelpet")).job_id or ""
     assert service.status(job_id, "pixelpet").id == job_id
     with pytest.raises(JobUnavailableError):
         service.status(job_id, "someone-else")
@@ -123,7 +123,7 @@ def test_a_job_is_only_readable_within_its_store(fresh_table: Table, clock) -> N
 
 def test_abandoning_marks_the_job_failed_and_frees_the_cache_key(fresh_table: Table, clock) -> None:
     service, store, _ = make_service(fresh_table, clock, CountingContent())
-    first = service.submit(load_sample("cedar")).job_id or ""
+    first = service.submit(sample_body("cedar")).job_id or ""
     service.abandon(first, "RuntimeError: model unreachable")
     failed = store.get(first)
     assert failed is not None and failed.status is JobStatus.FAILED
@@ -131,12 +131,12 @@ def test_abandoning_marks_the_job_failed_and_frees_the_cache_key(fresh_table: Ta
         "code": "generation_failed",
         "message": "RuntimeError: model unreachable",
     }
-    retry = service.submit(load_sample("cedar"))
+    retry = service.submit(sample_body("cedar"))
     assert retry.job_id != first and not retry.coalesced
 
 
 def test_cache_failure_never_fails_the_request(fresh_table: Table, clock) -> None:
     broken = Table(fresh_table.client, "no-such-table")
     service, _, queue = make_service(fresh_table, clock, CountingContent(), cache_table=broken)
-    submission = service.submit(load_sample("cedar"))
+    submission = service.submit(sample_body("cedar"))
     assert submission.job_id in queue.sent

@@ -6,11 +6,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from http_client import call
-from support import load_sample
+from samples import sample_body
 
 
 def unique_request(name: str = "northwind") -> dict:
-    return {**load_sample(name), "storeId": f"store-{uuid.uuid4().hex[:10]}"}
+    return {**sample_body(name), "storeId": f"store-{uuid.uuid4().hex[:10]}"}
 
 
 def test_fifty_identical_concurrent_requests_make_one_generation(local_url: str) -> None:

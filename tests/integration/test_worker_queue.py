@@ -16,7 +16,7 @@ from sbemail.local.embedded import LocalAws, provision
 from sbemail.local.runtime import QueuePoller, load_handler
 from sbemail.storage import Job, JobStatus
 
-from support import ROOT, load_sample
+from samples import ROOT, sample_body
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def dead_letters(aws: LocalAws) -> list[dict[str, Any]]:
 
 def test_one_bad_message_does_not_fail_its_batch(aws: LocalAws, poller: QueuePoller) -> None:
     generation = bootstrap.services().generation
-    good = generation.submit(load_sample("pixelpet")).job_id or ""  # queued by submit
+    good = generation.submit(sample_body("pixelpet")).job_id or ""  # queued by submit
     sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody="not json")
     received = poller.poll_once(wait_seconds=1)
     assert received == 2
@@ -91,7 +91,7 @@ def test_a_job_that_keeps_failing_is_marked_failed_and_dead_lettered(
 
 def test_a_redelivered_finished_job_is_a_no_op(aws: LocalAws, poller: QueuePoller) -> None:
     generation = bootstrap.services().generation
-    job_id = generation.submit(load_sample("cedar")).job_id or ""
+    job_id = generation.submit(sample_body("cedar")).job_id or ""
     poller.poll_once(wait_seconds=1)
     first = generation.result(generation.status(job_id))
     sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody=json.dumps({"jobId": job_id}))

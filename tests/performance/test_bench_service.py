@@ -17,7 +17,7 @@ from sbemail.service import parse_request
 from sbemail.service.generate import request_seed
 
 from http_client import call
-from support import ROOT, load_sample, sample_names
+from samples import ROOT, sample_body, sample_names
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -47,7 +47,7 @@ def test_bench_render_per_variant() -> None:
     writer = OfflineContentModel()
     print()
     for name in sample_names():
-        request = parse_request(load_sample(name))
+        request = parse_request(sample_body(name))
         theme, _ = resolve_theme(request.brand, request.aesthetic)
         layouts = choose_layouts(
             library, request.email_type, len(request.brand.products), 3, request_seed(request)
@@ -68,7 +68,7 @@ def test_bench_http_miss_versus_hit(local_server) -> None:  # type: ignore[no-un
     misses: list[float] = []
     hits: list[float] = []
     for _ in range(10):
-        request = {**load_sample("northwind"), "storeId": f"bench-{uuid.uuid4().hex[:8]}"}
+        request = {**sample_body("northwind"), "storeId": f"bench-{uuid.uuid4().hex[:8]}"}
         post = lambda request=request: call("POST", url, request)  # noqa: E731
         misses += _timed(post, 1)
         hits += _timed(post, 3)

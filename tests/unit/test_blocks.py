@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from sbemail.domain import BlockLibrary, BlockLibraryError
 from sbemail.domain.blocks import split_template
 

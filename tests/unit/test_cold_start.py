@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from support import ROOT
+from samples import ROOT
 
 
 def test_api_handler_does_not_import_openai() -> None:

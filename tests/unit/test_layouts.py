@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sbemail.domain import EmailType, choose_layouts
 from sbemail.domain.layouts import positions_for
 

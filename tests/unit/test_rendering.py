@@ -8,6 +8,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from pydantic import ValidationError
+
 from sbemail.domain import BrandData, EmailType, render, resolve_theme
 from sbemail.domain.layouts import Layout, positions_for
 from sbemail.domain.rendering import (
@@ -284,6 +286,10 @@ def test_a_bare_store_host_is_read_as_https_and_a_non_web_one_refused():
     email = render(layout, resolve_theme(bare, "")[0], bare, copy_for(layout))
     assert 'href="https://shop.example/"' in email.html
     for hostile in ("javascript:alert(1)", "data:text/html,x", "ftp://shop.example"):
-        brand = BrandData.model_validate({"store_name": "S", "store_url": hostile})
+        # refused at the edge (a 400 naming brandData.store_url) ...
+        with pytest.raises(ValidationError, match="store_url"):
+            BrandData.model_validate({"store_name": "S", "store_url": hostile})
+        # ... and by the renderer too, should such a brand ever get past validation
+        brand = BrandData.model_construct(**{**bare.__dict__, "store_url": hostile})
         with pytest.raises(InvalidStoreURLError):
             render(layout, resolve_theme(brand, "")[0], brand, copy_for(layout))

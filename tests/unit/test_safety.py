@@ -11,6 +11,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+
 from sbemail.domain import BrandData, EmailType, choose_layouts, render, resolve_theme
 from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
 from sbemail.domain.safety import escape_text, neutralise_template_syntax, safe_url

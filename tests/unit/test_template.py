@@ -7,7 +7,7 @@ import re
 
 from sbemail.local.embedded import read_template, redrive_receives, table_definition
 
-from support import ROOT
+from samples import ROOT
 
 TEMPLATE = read_template(ROOT / "template.yaml")
 RESOURCES = TEMPLATE["Resources"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from sbemail.domain import BrandData
 from sbemail.domain.contrast import contrast_ratio, ensure_contrast, normalise_colour
 from sbemail.domain.themes import AESTHETICS, Theme, contrast_pairs, resolve_theme

@@ -16,6 +16,7 @@ from botocore.config import Config
 from .config import Settings
 from .content import ContentModel, OfflineContentModel
 from .domain import BlockLibrary
+from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
 from .service import GenerationService, GenerationSettings, Limits, OperationsService
 from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
@@ -56,6 +57,7 @@ def services() -> Services:
     )
     sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
     library = BlockLibrary.load(settings.blocks_dir)
+    unsubscribe_target(settings.unsubscribe_target)  # a bad setting fails the cold start
     content = build_content_model(settings)
     store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
     response_cache = DynamoDBResponseCache(
@@ -74,6 +76,7 @@ def services() -> Services:
             default_variants=settings.default_variants,
             max_text_chars=settings.max_text_chars,
             concurrency=settings.session_pool_size,
+            unsubscribe_target=settings.unsubscribe_target,
         ),
     )
     operations = OperationsService(

@@ -48,6 +48,7 @@ class Settings:
     openai_api_key: str | None = None
     openai_api_key_parameter: str | None = None
     admin_token: str | None = None
+    unsubscribe_target: str = "*|UNSUB|*"
     max_receive_count: int = 3
 
     @classmethod
@@ -84,5 +85,7 @@ class Settings:
             openai_api_key=text("OPENAI_API_KEY", None),
             openai_api_key_parameter=text("OPENAI_API_KEY_PARAMETER", None),
             admin_token=text("SBEMAIL_ADMIN_TOKEN", None),
+            unsubscribe_target=text("UNSUBSCRIBE_TARGET", cls.unsubscribe_target)
+            or cls.unsubscribe_target,
             max_receive_count=int(number("MAX_RECEIVE_COUNT", cls.max_receive_count)),
         )

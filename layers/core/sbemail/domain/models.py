@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .safety import safe_url
+
 MAX_FREE_TEXT = 600
 MAX_PRODUCTS = 6
 
@@ -86,6 +88,15 @@ class BrandData(_Lenient):
     address: Address | None = None
     products: list[Product] = Field(default_factory=list, max_length=MAX_PRODUCTS)
     custom_hero_image: bool = Field(default=False, alias="customHeroImage")
+
+    @field_validator("store_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """Brand profiles often give a bare host; read it as https, refuse anything else."""
+        candidate = value if "://" in value else "https://" + value.lstrip("/")
+        if safe_url(candidate) is None:
+            raise ValueError("must be an http(s) URL or a bare host name")
+        return candidate
 
     @field_validator("social_links", mode="before")
     @classmethod

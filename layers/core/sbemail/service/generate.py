@@ -44,6 +44,7 @@ class GenerationSettings:
     max_wait_seconds: float = 25.0
     max_text_chars: int = 600
     concurrency: int = 10
+    unsubscribe_target: str = "*|UNSUB|*"
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,12 @@ class GenerationService:
         if problems:
             reasons = "; ".join(f"{p.field}: {p.problem}" for p in problems)
             return {**base, "error": {"code": "invalid_copy", "message": reasons}}
-        email = render(brief.layout, theme, brief.request.brand, copy)
+        try:
+            email = render(
+                brief.layout, theme, brief.request.brand, copy, self._settings.unsubscribe_target
+            )
+        except ValueError as error:  # e.g. too large for Gmail even in its compact form
+            return {**base, "error": {"code": "render_failed", "message": str(error)}}
         return {
             **base,
             "subjectLine": copy["subjectLine"],
