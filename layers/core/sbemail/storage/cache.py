@@ -98,21 +98,13 @@ class DynamoDBResponseCache:
         if local is not None:
             return Claim(key, result=local)
         now = int(self._clock())
-        try:
-            self._table.put(
-                {
-                    "pk": key,
-                    "kind": "cache",
-                    "state": "pending",
-                    "job_id": job_id,
-                    "expires_at": now + self._pending_ttl,
-                },
-                condition="attribute_not_exists(pk) OR expires_at <= :now",
-                values={":now": now},
-            )
+        if self._put_pending(
+            key,
+            job_id,
+            condition="attribute_not_exists(pk) OR expires_at <= :now",
+            values={":now": now},
+        ):
             return Claim(key, job_id=job_id, owner=True)
-        except ConditionFailedError:
-            pass
         item = self._table.get(key)
         if item is None or int(item.get("expires_at", 0)) <= now:
             return self.claim(key, job_id)  # it expired or was released meanwhile
@@ -125,23 +117,35 @@ class DynamoDBResponseCache:
 
     def take_over(self, key: str, stale_job_id: str, job_id: str) -> bool:
         """Replace a pending claim whose job vanished (e.g. a crash before it was stored)."""
-        now = int(self._clock())
+        return self._put_pending(
+            key,
+            job_id,
+            condition="job_id = :stale AND #state = :pending",
+            names={"#state": "state"},
+            values={":stale": stale_job_id, ":pending": "pending"},
+        )
+
+    def _put_pending(
+        self,
+        key: str,
+        job_id: str,
+        condition: str,
+        values: dict[str, Any],
+        names: dict[str, str] | None = None,
+    ) -> bool:
+        """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did."""
+        item = {
+            "pk": key,
+            "kind": "cache",
+            "state": "pending",
+            "job_id": job_id,
+            "expires_at": int(self._clock()) + self._pending_ttl,
+        }
         try:
-            self._table.put(
-                {
-                    "pk": key,
-                    "kind": "cache",
-                    "state": "pending",
-                    "job_id": job_id,
-                    "expires_at": now + self._pending_ttl,
-                },
-                condition="job_id = :stale AND #state = :pending",
-                names={"#state": "state"},
-                values={":stale": stale_job_id, ":pending": "pending"},
-            )
-            return True
+            self._table.put(item, condition=condition, names=names, values=values)
         except ConditionFailedError:
             return False
+        return True
 
     def fill(self, key: str, job_id: str, result: dict[str, Any]) -> bool:
         """Store the finished result of the job that claimed ``key``.
