@@ -12,7 +12,15 @@ from functools import cache
 import boto3
 
 from .config import Settings
-from .content import ContentModel, OfflineContentModel
+from .content import (
+    ApiKeySource,
+    ContentModel,
+    ContentSettings,
+    OfflineContentModel,
+    PriceTable,
+    RetryPolicy,
+    open_content_model,
+)
 from .domain import BlockLibrary
 from .queue import SQSJobQueue
 from .service import GenerationService, GenerationSettings
@@ -27,8 +35,40 @@ class Services:
 
 
 def build_content_model(settings: Settings) -> ContentModel:
-    """The content model this configuration asks for (offline without a key)."""
-    return OfflineContentModel()
+    """The content model this configuration asks for.
+
+    Offline without a key (``OPENAI_API_KEY``, or an SSM/Secrets Manager name in
+    ``OPENAI_API_KEY_PARAMETER``) and without ``OPENAI_BASE_URL``; otherwise a pool of
+    ``session_pool_size`` sessions speaking the Responses API to OpenAI, or Chat
+    Completions to the server at ``OPENAI_BASE_URL`` (``OPENAI_API_STYLE`` overrides).
+    Neither the SDK nor the key is loaded here: sessions are created on first use.
+
+    Raises:
+        ValueError: an unknown API style or a malformed price table.
+    """
+    key = ApiKeySource(settings.openai_api_key, settings.openai_api_key_parameter)
+    if not key.configured and not settings.openai_base_url:
+        return OfflineContentModel()
+    style = settings.openai_api_style or ("chat" if settings.openai_base_url else "responses")
+    if style not in ("responses", "chat"):
+        raise ValueError(f"OPENAI_API_STYLE must be 'responses' or 'chat', not {style!r}")
+    retry = RetryPolicy(
+        max_attempts=settings.openai_max_attempts,
+        budget_seconds=settings.openai_retry_budget_seconds,
+        attempt_timeout=settings.openai_timeout_seconds,
+    )
+    content = ContentSettings(
+        api_style=style,  # type: ignore[arg-type]
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        pool_size=settings.session_pool_size,
+        acquire_timeout=settings.session_acquire_timeout_seconds,
+        retry=retry,
+        prices=PriceTable.from_json(settings.openai_prices),
+        max_output_tokens=settings.openai_max_output_tokens,
+        reasoning_effort=settings.openai_reasoning_effort,
+    )
+    return open_content_model(content, key)
 
 
 @cache

@@ -47,6 +47,15 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     openai_api_key_parameter: str | None = None
+    # Content generation (see sbemail.content): API style, timeouts, retries, cost.
+    openai_api_style: str | None = None  # "responses" | "chat"; None: chat iff base URL
+    openai_timeout_seconds: float = 45.0  # one HTTP attempt
+    openai_max_attempts: int = 5  # per model call, first included (at most 5)
+    openai_retry_budget_seconds: float = 120.0  # one variant, all attempts and waits
+    openai_max_output_tokens: int = 2048
+    openai_reasoning_effort: str | None = None  # for reasoning models only
+    openai_prices: str | None = None  # JSON: {"model": {"input", "cachedInput", "output"}}
+    session_acquire_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,4 +90,18 @@ class Settings:
             openai_base_url=text("OPENAI_BASE_URL", None),
             openai_api_key=text("OPENAI_API_KEY", None),
             openai_api_key_parameter=text("OPENAI_API_KEY_PARAMETER", None),
+            openai_api_style=text("OPENAI_API_STYLE", None),
+            openai_timeout_seconds=number("OPENAI_TIMEOUT_SECONDS", cls.openai_timeout_seconds),
+            openai_max_attempts=int(number("OPENAI_MAX_ATTEMPTS", cls.openai_max_attempts)),
+            openai_retry_budget_seconds=number(
+                "OPENAI_RETRY_BUDGET_SECONDS", cls.openai_retry_budget_seconds
+            ),
+            openai_max_output_tokens=int(
+                number("OPENAI_MAX_OUTPUT_TOKENS", cls.openai_max_output_tokens)
+            ),
+            openai_reasoning_effort=text("OPENAI_REASONING_EFFORT", None),
+            openai_prices=text("OPENAI_PRICES", None),
+            session_acquire_timeout_seconds=number(
+                "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
+            ),
         )

@@ -1,0 +1,195 @@
+"""What every model-backed provider shares: retries, validation, one correction, cost.
+
+A provider only says how to send one request and read one reply (``_send``); this base
+runs it under the retry policy, checks the answer against the brief's schema and slot
+limits, asks once more with the problems listed when the answer is unusable, and
+reports tokens, cost, attempts and retries. Failures become ``ContentError``
+subclasses carrying the same figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain import CopyViolation, VariantBrief
+from .errors import ContentError, ContentRejectedError, ContentUnavailableError, InvalidCopyError
+from .ports import Usage, WrittenCopy
+from .pricing import PriceTable
+from .prompts import CopyPrompt, build_prompt, correction
+from .replies import check_reply
+from .retry import Retrier, Tally, UnreadableReplyError, should_retry, status_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer: its text, its usage, and why it is unusable if the API said so."""
+
+    text: str
+    usage: Usage
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The corrective turn: the previous answer, and what was wrong with it."""
+
+    previous: str
+    message: str
+
+
+class OpenAICompatibleContentModel(ABC):
+    """Writes a variant's copy with one model call (two when the first is unusable).
+
+    Args:
+        client: an ``openai.OpenAI`` client created with ``max_retries=0``.
+        model: the model name sent with each request.
+        retrier: the retry policy runner (a default one when omitted).
+        prices: the price table used for ``cost_usd``.
+        max_output_tokens: ceiling on the answer's length (a cost and runaway guard).
+    """
+
+    provider = "openai"
+    repair_json = False
+
+    def __init__(
+        self,
+        client: Any,
+        model: str,
+        *,
+        retrier: Retrier | None = None,
+        prices: PriceTable | None = None,
+        max_output_tokens: int = 2048,
+    ) -> None:
+        self.model = model
+        self._client = client
+        self._retrier = retrier or Retrier()
+        self._prices = prices or PriceTable()
+        self._max_output_tokens = max_output_tokens
+
+    @property
+    def client(self) -> Any:
+        return self._client
+
+    def write(self, brief: VariantBrief) -> WrittenCopy:
+        """The validated copy for ``brief``.
+
+        Raises:
+            ContentUnavailableError: transient failures outlasted attempts or budget.
+            ContentRejectedError: the API refused the request (4xx).
+            InvalidCopyError: the answer was unusable twice.
+        """
+        prompt = build_prompt(brief)
+        tally = Tally()
+        spent = [Usage()]
+        deadline = self._retrier.deadline()
+
+        def ask(follow_up: FollowUp | None) -> tuple[Reply, dict[str, str], list[CopyViolation]]:
+            reply = self._call(prompt, follow_up, deadline, tally, spent)
+            spent[0] = spent[0] + reply.usage
+            if reply.problem:
+                return reply, {}, [CopyViolation("$", reply.problem)]
+            clean, problems = check_reply(brief, reply.text, repair=self.repair_json)
+            return reply, clean, problems
+
+        reply, clean, problems = ask(None)
+        corrections = 0
+        if problems:
+            corrections = 1
+            logger.info("corrective attempt: %s", _summary(problems))
+            reply, clean, problems = ask(FollowUp(reply.text, correction(problems)))
+        usage = spent[0]
+        cost = self._prices.cost(self.model, usage)
+        if problems:
+            raise InvalidCopyError(
+                f"the model's copy was invalid after a corrective attempt: {_summary(problems)}",
+                usage=usage,
+                cost_usd=cost,
+                attempts=tally.attempts,
+                retries=tally.retries,
+            )
+        return WrittenCopy(
+            values=dict(clean),
+            usage=usage,
+            cost_usd=cost,
+            attempts=tally.attempts,
+            retries=tally.retries,
+            corrections=corrections,
+        )
+
+    @abstractmethod
+    def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:
+        """Send one request with this HTTP ``timeout`` and read its reply (SDK errors pass)."""
+
+    def _call(
+        self,
+        prompt: CopyPrompt,
+        follow_up: FollowUp | None,
+        deadline: float,
+        tally: Tally,
+        spent: list[Usage],
+    ) -> Reply:
+        try:
+            return self._retrier.call(
+                lambda timeout: self._send(prompt, follow_up, timeout), deadline, tally
+            )
+        except Exception as error:
+            raise self._failure(error, tally, spent[0]) from error
+
+    def _failure(self, error: Exception, tally: Tally, usage: Usage) -> Exception:
+        if not _is_api_error(error):
+            return error  # a bug, not a provider failure: let it surface
+        figures: dict[str, Any] = {
+            "usage": usage,
+            "cost_usd": self._prices.cost(self.model, usage),
+            "attempts": tally.attempts,
+            "retries": tally.retries,
+        }
+        reason = describe(error)
+        if should_retry(error):
+            return ContentUnavailableError(
+                f"the model API stayed unavailable after {tally.attempts} attempt(s): {reason}",
+                **figures,
+            )
+        if status_of(error) is not None:
+            return ContentRejectedError(f"the model API rejected the request: {reason}", **figures)
+        return ContentError(f"the model call failed: {reason}", **figures)
+
+
+def describe(error: BaseException) -> str:
+    """A short, key-free description of an SDK error for results and logs."""
+    status = status_of(error)
+    if status in (401, 403):
+        return f"HTTP {status} (authentication or permission; check the API key)"
+    if status is not None:
+        code = getattr(error, "code", None)
+        message = str(getattr(error, "message", "") or "")[:200]
+        return f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
+    if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
+        return "timed out"
+    if isinstance(error, UnreadableReplyError):
+        return str(error)
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def expect(reply: Any, kind: type, what: str) -> Any:
+    """``reply`` if the SDK parsed it as ``kind``; otherwise the body was not API JSON."""
+    if not isinstance(reply, kind):
+        raise UnreadableReplyError(f"the server's answer was not a {what} ({type(reply).__name__})")
+    return reply
+
+
+def _summary(problems: list[CopyViolation]) -> str:
+    return "; ".join(f"{p.field}: {p.problem}" for p in problems[:8])
+
+
+def _is_api_error(error: Exception) -> bool:
+    if isinstance(error, TimeoutError | ConnectionError | UnreadableReplyError):
+        return True
+    import openai  # already imported by the client that raised
+
+    return isinstance(error, openai.OpenAIError)
