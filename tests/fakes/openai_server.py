@@ -274,6 +274,7 @@ def _content_text(content: Any) -> str:
 def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: warm clients reuse connections
+        disable_nagle_algorithm = True  # headers and body go out at once
 
         def setup(self) -> None:
             super().setup()
