@@ -37,7 +37,7 @@ def fast_policy(**changes: float) -> RetryPolicy:
     values: dict[str, float] = {
         "initial_delay": 0.001,
         "max_delay": 0.01,
-        "attempt_timeout": 0.5,
+        "attempt_timeout": 2.0,
         "budget_seconds": 30.0,
         **changes,
     }

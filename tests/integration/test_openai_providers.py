@@ -91,7 +91,7 @@ def test_retry_after_ms_is_preferred(fake_openai: FakeOpenAI) -> None:
 def test_server_errors_hangs_and_unreadable_bodies_are_retried(
     fake_openai: FakeOpenAI, fault: str
 ) -> None:
-    model = pooled_model(fake_openai, policy=fast_policy(attempt_timeout=0.3))
+    model = pooled_model(fake_openai, policy=fast_policy(attempt_timeout=1.0))
     fake_openai.plan(fault, fault)
     written = model.write(brief("pixelpet"))
     assert (written.attempts, written.retries) == (3, 2)
@@ -186,7 +186,7 @@ def test_chat_fails_clearly_when_the_answer_cannot_be_repaired(fake_openai: Fake
 
 
 def test_chat_retries_like_responses(fake_openai: FakeOpenAI) -> None:
-    model = pooled_model(fake_openai, "chat")
+    model = pooled_model(fake_openai, "chat", policy=fast_policy(attempt_timeout=1.0))
     fake_openai.plan("429", "500", "hang")
     written = model.write(brief("cedar"))
     assert (written.attempts, written.retries) == (4, 3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import CopyViolation, VariantBrief
@@ -32,6 +32,15 @@ class Reply:
     text: str
     usage: Usage
     problem: str | None = None
+
+
+@dataclass
+class _Run:
+    """One ``write``: its deadline, attempts so far and tokens spent so far."""
+
+    deadline: float
+    tally: Tally = field(default_factory=Tally)
+    usage: Usage = field(default_factory=Usage)
 
 
 @dataclass(frozen=True)
@@ -84,75 +93,60 @@ class OpenAICompatibleContentModel(ABC):
             InvalidCopyError: the answer was unusable twice.
         """
         prompt = build_prompt(brief)
-        tally = Tally()
-        spent = [Usage()]
-        deadline = self._retrier.deadline()
-
-        def ask(follow_up: FollowUp | None) -> tuple[Reply, dict[str, str], list[CopyViolation]]:
-            reply = self._call(prompt, follow_up, deadline, tally, spent)
-            spent[0] = spent[0] + reply.usage
-            if reply.problem:
-                return reply, {}, [CopyViolation("$", reply.problem)]
-            clean, problems = check_reply(brief, reply.text, repair=self.repair_json)
-            return reply, clean, problems
-
-        reply, clean, problems = ask(None)
+        run = _Run(deadline=self._retrier.deadline())
+        reply = self._ask(prompt, None, run)
+        clean, problems = self._check(brief, reply)
         corrections = 0
         if problems:
             corrections = 1
             logger.info("corrective attempt: %s", _summary(problems))
-            reply, clean, problems = ask(FollowUp(reply.text, correction(problems)))
-        usage = spent[0]
-        cost = self._prices.cost(self.model, usage)
+            reply = self._ask(prompt, FollowUp(reply.text, correction(problems)), run)
+            clean, problems = self._check(brief, reply)
         if problems:
             raise InvalidCopyError(
                 f"the model's copy was invalid after a corrective attempt: {_summary(problems)}",
-                usage=usage,
-                cost_usd=cost,
-                attempts=tally.attempts,
-                retries=tally.retries,
+                **self._figures(run),
             )
-        return WrittenCopy(
-            values=dict(clean),
-            usage=usage,
-            cost_usd=cost,
-            attempts=tally.attempts,
-            retries=tally.retries,
-            corrections=corrections,
-        )
+        return WrittenCopy(values=dict(clean), corrections=corrections, **self._figures(run))
 
     @abstractmethod
     def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:
         """Send one request with this HTTP ``timeout`` and read its reply (SDK errors pass)."""
 
-    def _call(
-        self,
-        prompt: CopyPrompt,
-        follow_up: FollowUp | None,
-        deadline: float,
-        tally: Tally,
-        spent: list[Usage],
-    ) -> Reply:
+    def _ask(self, prompt: CopyPrompt, follow_up: FollowUp | None, run: _Run) -> Reply:
+        """One model call under the retry policy, its usage added to the run's."""
         try:
-            return self._retrier.call(
-                lambda timeout: self._send(prompt, follow_up, timeout), deadline, tally
+            reply = self._retrier.call(
+                lambda timeout: self._send(prompt, follow_up, timeout), run.deadline, run.tally
             )
         except Exception as error:
-            raise self._failure(error, tally, spent[0]) from error
+            raise self._failure(error, run) from error
+        run.usage = run.usage + reply.usage
+        return reply
 
-    def _failure(self, error: Exception, tally: Tally, usage: Usage) -> Exception:
+    def _check(
+        self, brief: VariantBrief, reply: Reply
+    ) -> tuple[dict[str, str], list[CopyViolation]]:
+        if reply.problem:
+            return {}, [CopyViolation("$", reply.problem)]
+        return check_reply(brief, reply.text, repair=self.repair_json)
+
+    def _figures(self, run: _Run) -> dict[str, Any]:
+        return {
+            "usage": run.usage,
+            "cost_usd": self._prices.cost(self.model, run.usage),
+            "attempts": run.tally.attempts,
+            "retries": run.tally.retries,
+        }
+
+    def _failure(self, error: Exception, run: _Run) -> Exception:
         if not _is_api_error(error):
             return error  # a bug, not a provider failure: let it surface
-        figures: dict[str, Any] = {
-            "usage": usage,
-            "cost_usd": self._prices.cost(self.model, usage),
-            "attempts": tally.attempts,
-            "retries": tally.retries,
-        }
+        figures = self._figures(run)
         reason = describe(error)
         if should_retry(error):
             return ContentUnavailableError(
-                f"the model API stayed unavailable after {tally.attempts} attempt(s): {reason}",
+                f"the model API stayed unavailable after {run.tally.attempts} attempt(s): {reason}",
                 **figures,
             )
         if status_of(error) is not None:
