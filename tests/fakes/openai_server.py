@@ -78,7 +78,8 @@ class Behaviour:
     """What the fake does; change it between or during tests (guarded by a lock).
 
     Attributes:
-        plan: faults for the next requests, in order (then ``rates`` apply).
+        plan: faults for the next requests, in order (then ``rules``, then ``rates``).
+        rules: text → fault for every request whose body contains that text.
         rates: fault → probability per request (the rest succeed).
         seed: seeds the random draws.
         retry_after: ``Retry-After`` header of 429s and 503s (``None``: none sent).
@@ -90,6 +91,7 @@ class Behaviour:
     """
 
     plan: list[str] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)
     rates: dict[str, float] = field(default_factory=dict)
     seed: int = 7
     retry_after: str | None = "0"
@@ -162,6 +164,10 @@ class FakeOpenAI:
         with self._lock:
             if self.behaviour.plan:
                 return self.behaviour.plan.pop(0)
+            text = raw.decode("utf-8", "replace")
+            for needle, fault in self.behaviour.rules.items():
+                if needle in text:
+                    return fault
             digest = hashlib.sha256(raw).hexdigest()
             self._seen[digest] += 1
             draw = random.Random(f"{self.behaviour.seed}:{digest}:{self._seen[digest]}").random()
