@@ -126,6 +126,13 @@ def test_100_jobs_complete_under_429s_500s_and_hangs(flaky_openai: FakeOpenAI) -
         assert "after 5 attempt(s)" in str(o.error)
     assert len(written) >= 0.95 * len(outcomes)
     assert model.pool_stats()["activeThreads"] == 0
+    assert model.totals() == {
+        "written": len(written),
+        "failures": len(failed),
+        "attempts": attempts,
+        "retries": retries,
+        "corrections": 0,
+    }
     print(
         f"\n{JOBS} jobs x {VARIANTS} variants: {len(written)} written, {len(failed)} failed "
         f"after {MAX_ATTEMPTS} attempts; {len(flaky_openai.requests)} requests, "

@@ -11,12 +11,13 @@ session back, and reports the original service's ``threadPool`` stats.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from ..domain import VariantBrief
-from .errors import SessionPoolTimeoutError
+from .errors import ContentError, SessionPoolTimeoutError
 from .ports import ContentModel, WrittenCopy
 
 S = TypeVar("S")
@@ -117,16 +118,43 @@ class PooledContentModel:
     """A content model that runs each ``write`` on a pooled session.
 
     Safe to call from many threads at once; at most ``pool.size`` calls run together.
+    Keeps running totals of attempts, retries, corrections and failures for metrics.
     """
 
     def __init__(self, pool: SessionPool[ContentModel], provider: str, model: str) -> None:
         self.pool = pool
         self.provider = provider
         self.model = model
+        self._totals: Counter[str] = Counter()
+        self._lock = threading.Lock()
 
     def write(self, brief: VariantBrief) -> WrittenCopy:
-        with self.pool.session() as session:
-            return session.write(brief)
+        """Write on a free session (``SessionPoolTimeoutError`` if none frees up in time)."""
+        try:
+            with self.pool.session() as session:
+                written = session.write(brief)
+        except ContentError as error:
+            self._count(failures=1, attempts=error.attempts, retries=error.retries)
+            raise
+        self._count(
+            written=1,
+            attempts=written.attempts,
+            retries=written.retries,
+            corrections=written.corrections,
+        )
+        return written
 
     def pool_stats(self) -> dict[str, float | int]:
+        """The original service's ``threadPool`` stats."""
         return self.pool.stats()
+
+    def totals(self) -> dict[str, int]:
+        """Since the container started: variants written and failed, attempts, retries,
+        corrective calls (for metrics)."""
+        keys = ("written", "failures", "attempts", "retries", "corrections")
+        with self._lock:
+            return {key: self._totals[key] for key in keys}
+
+    def _count(self, **amounts: int) -> None:
+        with self._lock:
+            self._totals.update(amounts)
