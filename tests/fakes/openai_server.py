@@ -15,7 +15,8 @@ was seen, so a run is reproducible whatever the thread interleaving:
 answer until past the client's timeout), ``malformed`` (the answer is broken JSON),
 ``violating`` (valid JSON that breaks the schema and limits), ``fenced`` (JSON wrapped
 in prose and code fences with a trailing comma, as servers that ignore the schema do),
-``incomplete`` (cut short at the token limit), ``garbage`` (a non-JSON HTTP body).
+``incomplete`` (cut short at the token limit), ``refusal`` (the model declines),
+``garbage`` (a non-JSON HTTP body).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ FAULTS = (
     "violating",
     "fenced",
     "incomplete",
+    "refusal",
     "garbage",
 )
 _LIMIT = re.compile(r"at most (\d+) characters")
@@ -362,6 +364,8 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 document = _response(model, text, usage, fault == "incomplete")
             else:
                 document = _completion(model, text, usage, fault == "incomplete")
+            if fault == "refusal":
+                _refuse(document, "I'm sorry, I can't help with that.")
             self._send(200, json.dumps(document).encode(), "application/json")
 
         def _status_fault(self, status: int) -> None:
@@ -443,6 +447,13 @@ def _response(model: str, text: str, usage: tuple[int, int, int], cut: bool) -> 
             "total_tokens": prompt + output,
         },
     }
+
+
+def _refuse(document: dict[str, Any], refusal: str) -> None:
+    if document["object"] == "response":
+        document["output"][0]["content"] = [{"type": "refusal", "refusal": refusal}]
+    else:
+        document["choices"][0]["message"].update(content=None, refusal=refusal)
 
 
 def _completion(model: str, text: str, usage: tuple[int, int, int], cut: bool) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def test_a_wrong_key_is_rejected_without_echoing_it(fake_openai: FakeOpenAI) -> 
     assert API_KEY not in str(raised.value)
 
 
-@pytest.mark.parametrize("fault", ["malformed", "violating", "incomplete", "fenced"])
+@pytest.mark.parametrize("fault", ["malformed", "violating", "incomplete", "fenced", "refusal"])
 def test_unusable_output_earns_one_corrective_attempt(fake_openai: FakeOpenAI, fault: str) -> None:
     model = pooled_model(fake_openai)
     variant = brief("northwind")
@@ -183,6 +183,16 @@ def test_chat_fails_clearly_when_the_answer_cannot_be_repaired(fake_openai: Fake
     fake_openai.plan("malformed", "malformed")
     with pytest.raises(InvalidCopyError, match="not valid JSON"):
         model.write(brief("northwind"))
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("refusal", "refused"), ("incomplete", "cut short")])
+def test_chat_reports_refusals_and_cut_answers(
+    fake_openai: FakeOpenAI, fault: str, reason: str
+) -> None:
+    model = pooled_model(fake_openai, "chat")
+    fake_openai.plan(fault, fault)
+    with pytest.raises(InvalidCopyError, match=reason):
+        model.write(brief("cedar"))
 
 
 def test_chat_retries_like_responses(fake_openai: FakeOpenAI) -> None:

@@ -150,3 +150,14 @@ def test_pooled_model_bounds_concurrency_from_many_threads() -> None:
 def test_pool_needs_a_size() -> None:
     with pytest.raises(ValueError):
         SessionPool(Session, size=0)
+
+
+def test_pooled_model_fails_a_variant_clearly_when_no_session_frees_up() -> None:
+    pool: SessionPool = SessionPool(BlockingModel, size=1, acquire_timeout=0.01)
+    model = PooledContentModel(pool, provider="test", model="blocking")
+    with pool.session(), pytest.raises(SessionPoolTimeoutError) as raised:
+        model.write("brief")
+    assert raised.value.code == "session_pool_exhausted"
+    assert model.totals()["failures"] == 1
+    model.write("brief")
+    assert model.totals()["written"] == 1
