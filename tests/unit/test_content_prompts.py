@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fakes.briefs import brief, briefs_for, sample
-from fakes.openai_server import strict_schema_problems
+from fakes.openai_payloads import strict_schema_problems
 from sbemail.content.prompts import INSTRUCTIONS, build_prompt, prompt_cache_key, strict_schema
 
 
