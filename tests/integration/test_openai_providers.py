@@ -231,3 +231,15 @@ def test_no_state_is_carried_from_one_job_to_the_next(fake_openai: FakeOpenAI) -
 
 def test_usage_adds_up() -> None:
     assert Usage(1, 2, 3) + Usage(10, 20, 30) == Usage(11, 22, 33)
+
+
+def test_a_provider_without_a_client_makes_one_from_the_environment(
+    fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sbemail.content.responses import ResponsesContentModel
+
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    model = ResponsesContentModel(None, "gpt-4.1-mini")
+    assert model.client.max_retries == 0
+    assert model.write(brief("cedar")).attempts == 1

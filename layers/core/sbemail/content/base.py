@@ -55,7 +55,8 @@ class OpenAICompatibleContentModel(ABC):
     """Writes a variant's copy with one model call (two when the first is unusable).
 
     Args:
-        client: an ``openai.OpenAI`` client created with ``max_retries=0``.
+        client: an ``openai.OpenAI`` client created with ``max_retries=0``; when
+            ``None``, one is made from the environment (``OPENAI_API_KEY``, ...).
         model: the model name sent with each request.
         retrier: the retry policy runner (a default one when omitted).
         prices: the price table used for ``cost_usd``.
@@ -67,13 +68,17 @@ class OpenAICompatibleContentModel(ABC):
 
     def __init__(
         self,
-        client: Any,
+        client: Any | None,
         model: str,
         *,
         retrier: Retrier | None = None,
         prices: PriceTable | None = None,
         max_output_tokens: int = 2048,
     ) -> None:
+        if client is None:
+            import openai
+
+            client = openai.OpenAI(max_retries=0)  # our retry loop is the only one
         self.model = model
         self._client = client
         self._retrier = retrier or Retrier()

@@ -26,7 +26,9 @@ class ResponsesContentModel(OpenAICompatibleContentModel):
 
     provider = "openai"
 
-    def __init__(self, client: Any, model: str, *, reasoning_effort: str | None = None, **kw: Any):
+    def __init__(
+        self, client: Any | None, model: str, *, reasoning_effort: str | None = None, **kw: Any
+    ) -> None:
         super().__init__(client, model, **kw)
         self._reasoning_effort = reasoning_effort
 
