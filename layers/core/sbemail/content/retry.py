@@ -9,6 +9,7 @@ fails a variant clearly instead of killing the invocation.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import tenacity
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 # A 429 that waiting cannot cure: the account is out of credit.
@@ -198,8 +200,15 @@ class Retrier:
             remaining = self.remaining(deadline)
             return should_stop(policy, state.attempt_number, state.upcoming_sleep, remaining)
 
-        def count(_: tenacity.RetryCallState) -> None:
+        def count(state: tenacity.RetryCallState) -> None:
             tally.retries += 1
+            error = _exception(state)
+            logger.info(
+                "model call attempt %d failed (%s); retrying in %.2f s",
+                state.attempt_number,
+                status_of(error) or type(error).__name__,
+                state.upcoming_sleep,
+            )
 
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(should_retry),
