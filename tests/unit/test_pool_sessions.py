@@ -59,7 +59,7 @@ def test_stats_follow_the_original_shape() -> None:
             "availableThreads": 1,
             "activeThreads": 3,
             "maxThreads": 4,
-            "utilization": 75.0,
+            "utilization": 0.75,
         }
     assert pool.stats()["activeThreads"] == 0
 

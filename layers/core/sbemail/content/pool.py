@@ -94,7 +94,7 @@ class SessionPool(Generic[S]):
     def stats(self) -> dict[str, float | int]:
         """``{availableThreads, activeThreads, maxThreads, utilization}``.
 
-        ``utilization`` is the share of sessions in use, in percent (0-100).
+        ``utilization`` is the share of sessions in use, from 0 to 1 (like ``hitRate``).
         """
         with self._changed:
             active = self._active
@@ -102,7 +102,7 @@ class SessionPool(Generic[S]):
             "availableThreads": self._size - active,
             "activeThreads": active,
             "maxThreads": self._size,
-            "utilization": round(100 * active / self._size, 1),
+            "utilization": round(active / self._size, 4),
         }
 
     def counters(self) -> dict[str, int]:
