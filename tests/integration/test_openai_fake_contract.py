@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import openai
 import pytest
-from fakes.briefs import brief
-from fakes.content import API_KEY, fake_openai
-from fakes.openai_server import FakeOpenAI
+
 from sbemail.content.chat import ChatCompletionsContentModel
 from sbemail.content.prompts import build_prompt
 from sbemail.content.responses import ResponsesContentModel
+
+from fakes.briefs import brief
+from fakes.content import API_KEY, fake_openai
+from fakes.openai_server import FakeOpenAI
 
 __all__ = ["fake_openai"]
 

@@ -14,9 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from fakes.briefs import briefs_for, sample
-from fakes.content import API_KEY, RecordedSleeps, fast_policy, pooled_model
-from fakes.openai_server import Behaviour, FakeOpenAI
+
 from sbemail.content import (
     ContentError,
     ContentRejectedError,
@@ -25,6 +23,10 @@ from sbemail.content import (
     WrittenCopy,
 )
 from sbemail.domain import VariantBrief, validate_copy
+
+from fakes.briefs import briefs_for, sample
+from fakes.content import API_KEY, RecordedSleeps, fast_policy, pooled_model
+from fakes.openai_server import Behaviour, FakeOpenAI
 
 JOBS = 100
 VARIANTS = 3

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from sbemail.service import GenerationService
+from sbemail.storage import Job, JobStatus
+
 from fakes.briefs import library, sample
 from fakes.content import fake_openai, pooled_model
 from fakes.openai_server import FakeOpenAI
-from sbemail.service import GenerationService
-from sbemail.storage import Job, JobStatus
 
 __all__ = ["fake_openai"]  # the fixture, imported for this module's tests
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes.briefs import brief, briefs_for, sample
-from fakes.content import API_KEY, RecordedSleeps, fake_openai, fast_policy, pooled_model
-from fakes.openai_server import FakeOpenAI
+
 from sbemail.content import (
     ContentRejectedError,
     ContentUnavailableError,
@@ -16,6 +14,10 @@ from sbemail.content import (
     Usage,
 )
 from sbemail.domain import validate_copy
+
+from fakes.briefs import brief, briefs_for, sample
+from fakes.content import API_KEY, RecordedSleeps, fake_openai, fast_policy, pooled_model
+from fakes.openai_server import FakeOpenAI
 
 __all__ = ["fake_openai"]  # the fixture, imported for this module's tests
 

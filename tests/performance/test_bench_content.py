@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
+from sbemail.content import OfflineContentModel, PriceTable, Usage
+from sbemail.content.prompts import build_prompt
+from sbemail.domain import render, resolve_theme
+
 from fakes import tokens
 from fakes.briefs import briefs_for, sample, sample_names
 from fakes.content import API_KEY, pooled_model
 from fakes.openai_server import Behaviour, FakeOpenAI
-from sbemail.content import OfflineContentModel, PriceTable, Usage
-from sbemail.content.prompts import build_prompt
-from sbemail.domain import render, resolve_theme
 
 MODEL = "gpt-4.1-mini"
 

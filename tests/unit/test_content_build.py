@@ -10,6 +10,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+
 from sbemail.bootstrap import build_content_model
 from sbemail.config import Settings
 from sbemail.content import (

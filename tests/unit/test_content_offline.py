@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fakes.briefs import briefs_for, sample, sample_names
+
 from sbemail.content import OfflineContentModel
 from sbemail.domain import validate_copy
+
+from fakes.briefs import briefs_for, sample, sample_names
 
 
 @pytest.mark.parametrize("name", sample_names())

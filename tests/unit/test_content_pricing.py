@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sbemail.content import ModelPrice, PriceTable, Usage
 
 

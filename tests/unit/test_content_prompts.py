@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sbemail.content.prompts import INSTRUCTIONS, build_prompt, prompt_cache_key, strict_schema
+
 from fakes.briefs import brief, briefs_for, sample
 from fakes.openai_payloads import strict_schema_problems
-from sbemail.content.prompts import INSTRUCTIONS, build_prompt, prompt_cache_key, strict_schema
 
 
 def test_strict_schema_is_accepted_by_strict_mode_and_states_every_limit() -> None:

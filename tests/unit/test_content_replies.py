@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fakes.briefs import brief
+
 from sbemail.content.replies import check_reply, parse_json
+
+from fakes.briefs import brief
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from sbemail.content import (
     PooledContentModel,
     SessionPool,

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 import httpx2
 import openai
 import pytest
+
 from sbemail.content.retry import (
     Retrier,
     RetryPolicy,
