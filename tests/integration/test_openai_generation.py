@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from sbemail.domain import GenerateRequest
 from sbemail.service import GenerationService
 from sbemail.storage import Job, JobStatus
 
@@ -58,17 +59,27 @@ def test_a_variant_with_invalid_copy_fails_alone(fake_openai: FakeOpenAI) -> Non
     service = GenerationService(
         library=library(), content=pooled_model(fake_openai), store=store, queue=NoQueue()
     )
-    job = service.submit(sample("northwind"))
+    request = GenerateRequest.model_validate(sample("northwind"))
+    store.create(
+        Job(
+            id="job-1",
+            store_id=request.store_id,
+            status=JobStatus.QUEUED,
+            request=request.model_dump(mode="json", by_alias=True),
+            total=request.variants,
+        )
+    )
     fake_openai.behaviour.rules = {"Write variant 2;": "violating"}  # every time
-    service.run(job.id)
+    service.run("job-1")
 
-    finished = service.status(job.id)
-    assert finished.status is JobStatus.COMPLETED
-    emails = service.result(finished)["emails"]
+    job = store.jobs["job-1"]
+    assert job.status is JobStatus.COMPLETED
+    assert job.summary["provider"] == "openai"
+    emails = list(store.saved["job-1"].values())
     assert len(emails) == 3
     good = [email for email in emails if "html" in email]
     bad = [email for email in emails if "error" in email]
     assert len(good) == 2 and len(bad) == 1
+    assert bad[0]["index"] == 1
     assert "after a corrective attempt" in bad[0]["error"]["message"]
     assert all(email["usage"]["outputTokens"] > 0 for email in good)
-    assert service.result(finished)["provider"] == "openai"
