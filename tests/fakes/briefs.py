@@ -31,8 +31,14 @@ def sample_names() -> list[str]:
     return sorted(path.stem.split("-")[0] for path in SAMPLES.glob("*.json"))
 
 
-def briefs_for(body: dict[str, Any], **changes: Any) -> list[VariantBrief]:
-    """One brief per variant of a request body (with top-level fields changed)."""
+def briefs_for(
+    body: dict[str, Any], *, layout_seed: str | None = None, **changes: Any
+) -> list[VariantBrief]:
+    """One brief per variant of a request body (with top-level fields changed).
+
+    Layouts are chosen from the changed body, or from ``layout_seed`` when given (to
+    give two different jobs the same layouts).
+    """
     body = {**copy.deepcopy(body), **changes}
     request = GenerateRequest.model_validate(body)
     layouts = choose_layouts(
@@ -40,7 +46,7 @@ def briefs_for(body: dict[str, Any], **changes: Any) -> list[VariantBrief]:
         request.email_type,
         len(request.brand.products),
         request.variants,
-        json.dumps(body, sort_keys=True),
+        layout_seed or json.dumps(body, sort_keys=True),
     )
     return [VariantBrief.for_layout(request, layout, i) for i, layout in enumerate(layouts)]
 

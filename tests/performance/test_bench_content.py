@@ -72,22 +72,37 @@ def test_output_tokens_are_a_small_fraction_of_the_rendered_mjml(fake: FakeOpenA
 
 
 def test_prompt_prefix_and_cache_savings(fake: FakeOpenAI) -> None:
-    """The stable prefix's size, and what the prompt cache saves on a brand's next job."""
+    """The stable prefix's size, and what the prompt cache saves on a brand's next job.
+
+    The answer schema comes first in what the API caches, so the next job's variant
+    hits the cache when it has the same layout; with another layout only requests
+    that share its schema can.
+    """
     model = pooled_model(fake)
     prices = PriceTable()
     print("\n[content] prompt prefix and cache (per variant, gpt-4.1-mini prices)")
     for name in sample_names():
         body = sample(name)
+        context = body["userContext"]
         prompt = build_prompt(briefs_for(body)[0])
         schema = json.dumps(prompt.schema, sort_keys=True)
         prefix = tokens.count(schema + prompt.instructions + prompt.context)
-        cold = model.write(briefs_for(body, userContext=body["userContext"] + " (job 1)")[0])
-        warm = model.write(briefs_for(body, userContext=body["userContext"] + " (job 2)")[0])
+        first = briefs_for(body, layout_seed="job 1", userContext=context + " (job 1)")[0]
+        same = briefs_for(body, layout_seed="job 1", userContext=context + " (job 2)")[0]
+        cold, warm = model.write(first), model.write(same)
         saving = 1 - prices.cost(MODEL, warm.usage) / prices.cost(MODEL, cold.usage)
+        other = [
+            b
+            for seed in range(20)
+            for b in briefs_for(body, layout_seed=f"other {seed}", userContext=context + " (3)")
+            if b.layout.id != first.layout.id
+        ]
+        elsewhere = model.write(other[0]).usage.cached_tokens if other else None
         print(
             f"{name:<10} prefix {prefix:>5} tokens (cacheable from 1024); input "
-            f"{cold.usage.input_tokens}, cached on the next job {warm.usage.cached_tokens}; "
-            f"cost ${cold.cost_usd:.6f} -> ${warm.cost_usd:.6f} ({saving:.0%} less)"
+            f"{cold.usage.input_tokens}, cached on the next job {warm.usage.cached_tokens} "
+            f"(another layout: {elsewhere}); cost ${cold.cost_usd:.6f} -> "
+            f"${warm.cost_usd:.6f} ({saving:.0%} less)"
         )
         assert prefix >= 1024
         assert warm.usage.cached_tokens > 0
