@@ -60,6 +60,13 @@ def test_the_api_style_can_be_chosen_explicitly() -> None:
         build_content_model(settings(OPENAI_API_KEY="k", OPENAI_API_STYLE="assistants"))
 
 
+def test_configuration_errors_name_their_variable() -> None:
+    with pytest.raises(ValueError, match="OPENAI_PRICES"):
+        build_content_model(settings(OPENAI_API_KEY="k", OPENAI_PRICES="{not json"))
+    with pytest.raises(ValueError, match=r"OPENAI_MAX_ATTEMPTS.*between 1 and 5"):
+        build_content_model(settings(OPENAI_API_KEY="k", OPENAI_MAX_ATTEMPTS="8"))
+
+
 def test_settings_read_the_content_knobs() -> None:
     s = settings(
         OPENAI_TIMEOUT_SECONDS="12",

@@ -44,7 +44,8 @@ def build_content_model(settings: Settings) -> ContentModel:
     Neither the SDK nor the key is loaded here: sessions are created on first use.
 
     Raises:
-        ValueError: an unknown API style or a malformed price table.
+        ValueError: an unknown API style, more than 5 attempts, or a malformed price table
+            (configuration errors, reported at cold start with the variable's name).
     """
     key = ApiKeySource(settings.openai_api_key, settings.openai_api_key_parameter)
     if not key.configured and not settings.openai_base_url:
@@ -52,11 +53,18 @@ def build_content_model(settings: Settings) -> ContentModel:
     style = settings.openai_api_style or ("chat" if settings.openai_base_url else "responses")
     if style not in ("responses", "chat"):
         raise ValueError(f"OPENAI_API_STYLE must be 'responses' or 'chat', not {style!r}")
-    retry = RetryPolicy(
-        max_attempts=settings.openai_max_attempts,
-        budget_seconds=settings.openai_retry_budget_seconds,
-        attempt_timeout=settings.openai_timeout_seconds,
-    )
+    try:
+        retry = RetryPolicy(
+            max_attempts=settings.openai_max_attempts,
+            budget_seconds=settings.openai_retry_budget_seconds,
+            attempt_timeout=settings.openai_timeout_seconds,
+        )
+    except ValueError as error:
+        raise ValueError(f"OPENAI_MAX_ATTEMPTS / OPENAI_*_SECONDS: {error}") from None
+    try:
+        prices = PriceTable.from_json(settings.openai_prices)
+    except ValueError as error:
+        raise ValueError(f"OPENAI_PRICES: {error}") from None
     content = ContentSettings(
         api_style=style,  # type: ignore[arg-type]
         model=settings.openai_model,
@@ -64,7 +72,7 @@ def build_content_model(settings: Settings) -> ContentModel:
         pool_size=settings.session_pool_size,
         acquire_timeout=settings.session_acquire_timeout_seconds,
         retry=retry,
-        prices=PriceTable.from_json(settings.openai_prices),
+        prices=prices,
         max_output_tokens=settings.openai_max_output_tokens,
         reasoning_effort=settings.openai_reasoning_effort,
     )
