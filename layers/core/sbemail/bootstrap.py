@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import boto3
 from botocore.config import Config
 
 from .config import Settings
-from .content import ContentModel, OfflineContentModel
+from .content import (
+    ApiKeySource,
+    ContentModel,
+    ContentSettings,
+    OfflineContentModel,
+    PooledContentModel,
+    PriceTable,
+    RetryPolicy,
+    SessionPool,
+    open_content_model,
+)
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
@@ -27,22 +36,61 @@ class Services:
     settings: Settings
     library: BlockLibrary
     table: Table
+    content: PooledContentModel
     store: DynamoDBJobStore
     generation: GenerationService
     operations: OperationsService
 
 
-def build_content_model(settings: Settings) -> ContentModel:
-    """The content model this configuration asks for (offline without a key)."""
-    return OfflineContentModel()
+def build_content_model(settings: Settings) -> PooledContentModel:
+    """The content model this configuration asks for.
 
+    Offline without a key (``OPENAI_API_KEY``, or an SSM/Secrets Manager name in
+    ``OPENAI_API_KEY_PARAMETER``) and without ``OPENAI_BASE_URL``; otherwise a pool of
+    ``session_pool_size`` sessions speaking the Responses API to OpenAI, or Chat
+    Completions to the server at ``OPENAI_BASE_URL`` (``OPENAI_API_STYLE`` overrides).
+    Neither the SDK nor the key is loaded here: sessions are created on first use.
 
-def pool_stats_of(content: ContentModel, size: int) -> dict[str, Any]:
-    """Session-pool stats of the content model (an idle pool of ``size`` if it has none)."""
-    stats = getattr(content, "pool_stats", None)
-    if callable(stats):
-        return dict(stats())
-    return {"availableThreads": size, "activeThreads": 0, "maxThreads": size, "utilization": 0.0}
+    Raises:
+        ValueError: an unknown API style, more than 5 attempts, or a malformed price table
+            (configuration errors, reported at cold start with the variable's name).
+    """
+    key = ApiKeySource(settings.openai_api_key, settings.openai_api_key_parameter)
+    if not key.configured and not settings.openai_base_url:
+        # Pooled like the real providers, so concurrency and pool stats are the same.
+        offline: SessionPool[ContentModel] = SessionPool(
+            OfflineContentModel,
+            size=settings.session_pool_size,
+            acquire_timeout=settings.session_acquire_timeout_seconds,
+        )
+        return PooledContentModel(offline, OfflineContentModel.provider, OfflineContentModel.model)
+    style = settings.openai_api_style or ("chat" if settings.openai_base_url else "responses")
+    if style not in ("responses", "chat"):
+        raise ValueError(f"OPENAI_API_STYLE must be 'responses' or 'chat', not {style!r}")
+    try:
+        retry = RetryPolicy(
+            max_attempts=settings.openai_max_attempts,
+            budget_seconds=settings.openai_retry_budget_seconds,
+            attempt_timeout=settings.openai_timeout_seconds,
+        )
+    except ValueError as error:
+        raise ValueError(f"OPENAI_MAX_ATTEMPTS / OPENAI_*_SECONDS: {error}") from None
+    try:
+        prices = PriceTable.from_json(settings.openai_prices)
+    except ValueError as error:
+        raise ValueError(f"OPENAI_PRICES: {error}") from None
+    content = ContentSettings(
+        api_style=style,  # type: ignore[arg-type]
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        pool_size=settings.session_pool_size,
+        acquire_timeout=settings.session_acquire_timeout_seconds,
+        retry=retry,
+        prices=prices,
+        max_output_tokens=settings.openai_max_output_tokens,
+        reasoning_effort=settings.openai_reasoning_effort,
+    )
+    return open_content_model(content, key)
 
 
 @cache
@@ -84,7 +132,7 @@ def services() -> Services:
         cache=response_cache,
         sweeper=TableSweeper(table),
         library=library,
-        pool_stats=lambda: pool_stats_of(content, settings.session_pool_size),
+        pool_stats=content.pool_stats,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, store, generation, operations)
+    return Services(settings, library, table, content, store, generation, operations)

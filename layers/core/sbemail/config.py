@@ -50,6 +50,15 @@ class Settings:
     admin_token: str | None = None
     unsubscribe_target: str = "*|UNSUB|*"
     max_receive_count: int = 3
+    # Content generation (see sbemail.content): API style, timeouts, retries, cost.
+    openai_api_style: str | None = None  # "responses" | "chat"; None: chat iff base URL
+    openai_timeout_seconds: float = 45.0  # one HTTP attempt
+    openai_max_attempts: int = 5  # per model call, first included (at most 5)
+    openai_retry_budget_seconds: float = 120.0  # one variant, all attempts and waits
+    openai_max_output_tokens: int = 2048
+    openai_reasoning_effort: str | None = None  # for reasoning models only
+    openai_prices: str | None = None  # JSON: {"model": {"input", "cachedInput", "output"}}
+    session_acquire_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,4 +97,18 @@ class Settings:
             unsubscribe_target=text("UNSUBSCRIBE_TARGET", cls.unsubscribe_target)
             or cls.unsubscribe_target,
             max_receive_count=int(number("MAX_RECEIVE_COUNT", cls.max_receive_count)),
+            openai_api_style=text("OPENAI_API_STYLE", None),
+            openai_timeout_seconds=number("OPENAI_TIMEOUT_SECONDS", cls.openai_timeout_seconds),
+            openai_max_attempts=int(number("OPENAI_MAX_ATTEMPTS", cls.openai_max_attempts)),
+            openai_retry_budget_seconds=number(
+                "OPENAI_RETRY_BUDGET_SECONDS", cls.openai_retry_budget_seconds
+            ),
+            openai_max_output_tokens=int(
+                number("OPENAI_MAX_OUTPUT_TOKENS", cls.openai_max_output_tokens)
+            ),
+            openai_reasoning_effort=text("OPENAI_REASONING_EFFORT", None),
+            openai_prices=text("OPENAI_PRICES", None),
+            session_acquire_timeout_seconds=number(
+                "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
+            ),
         )

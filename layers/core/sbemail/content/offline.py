@@ -44,6 +44,7 @@ class OfflineContentModel:
 
     provider = "offline"
     model = "offline-writer-1"
+    prompt_version = "offline-1"
 
     def write(self, brief: VariantBrief) -> WrittenCopy:
         values = {f.name: clip(self._value(brief, f), f.max_length) for f in brief.fields}

@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..domain import VariantBrief
+from .errors import ContentError
 
 
 @dataclass(frozen=True)
 class Usage:
-    """Tokens a call consumed, as the provider reported them."""
+    """Tokens a call consumed, as the provider reported them.
+
+    ``cached_tokens`` is the part of ``input_tokens`` served from the provider's prompt
+    cache (billed at a discount), not an extra amount.
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0
@@ -33,10 +38,23 @@ class Usage:
 
 @dataclass(frozen=True)
 class WrittenCopy:
-    """The values a model wrote for a brief (not yet validated) and what it cost."""
+    """The values a model wrote for a brief and what writing them took.
+
+    Attributes:
+        values: the copy, by field name (validated by the providers that call a model).
+        usage: tokens of every call made for this variant, corrective call included.
+        cost_usd: what those tokens cost, from the configured price table.
+        attempts: HTTP attempts made (1 when the first call succeeded).
+        retries: attempts that retried a transient failure (for metrics).
+        corrections: corrective calls made after invalid output (0 or 1).
+    """
 
     values: dict[str, object]
     usage: Usage
+    cost_usd: float = 0.0
+    attempts: int = 0
+    retries: int = 0
+    corrections: int = 0
 
 
 class ContentModel(Protocol):
@@ -44,9 +62,9 @@ class ContentModel(Protocol):
 
     provider: str
     model: str
+    prompt_version: str  # part of the response-cache key: new prompts, new answers
 
     def write(self, brief: VariantBrief) -> WrittenCopy: ...
 
 
-class ContentError(Exception):
-    """Base of every content-generation failure."""
+__all__ = ["ContentError", "ContentModel", "Usage", "WrittenCopy"]

@@ -175,7 +175,7 @@ class GenerationService:
             "model": self._content.model,
             "provider": self._content.provider,
             "blocks": self._library.version,
-            "prompt": getattr(self._content, "prompt_version", "1"),
+            "prompt": self._content.prompt_version,
         }
         return cache_digest(parts)
 
@@ -337,7 +337,13 @@ class GenerationService:
         try:
             written = self._content.write(brief)
         except ContentError as error:
-            return {**base, "error": {"code": "content_failed", "message": str(error)}}
+            spent = error.usage or Usage()
+            return {
+                **base,
+                "error": {"code": error.code, "message": str(error)},
+                "usage": spent.as_dict(),
+                "costUSD": error.cost_usd,
+            }
         copy, problems = validate_copy(brief, written.values)
         if problems:
             reasons = "; ".join(f"{p.field}: {p.problem}" for p in problems)
@@ -357,7 +363,7 @@ class GenerationService:
             "text": email.text,
             "sizeBytes": email.size_bytes,
             "usage": written.usage.as_dict(),
-            "costUSD": getattr(written, "cost_usd", 0.0),
+            "costUSD": written.cost_usd,
             "timeMs": round((self._clock() - started) * 1000),
         }
 

@@ -1,0 +1,195 @@
+"""What every model-backed provider shares: retries, validation, one correction, cost.
+
+A provider only says how to send one request and read one reply (``_send``); this base
+runs it under the retry policy, checks the answer against the brief's schema and slot
+limits, asks once more with the problems listed when the answer is unusable, and
+reports tokens, cost, attempts and retries. Failures become ``ContentError``
+subclasses carrying the same figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain import CopyViolation, VariantBrief
+from .errors import ContentError, ContentRejectedError, ContentUnavailableError, InvalidCopyError
+from .ports import Usage, WrittenCopy
+from .pricing import PriceTable
+from .prompts import PROMPT_VERSION, CopyPrompt, build_prompt, correction
+from .replies import check_reply
+from .retry import Retrier, Tally, UnreadableReplyError, should_retry, status_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer: its text, its usage, and why it is unusable if the API said so."""
+
+    text: str
+    usage: Usage
+    problem: str | None = None
+
+
+@dataclass
+class _Run:
+    """One ``write``: its deadline, attempts so far and tokens spent so far."""
+
+    deadline: float
+    tally: Tally = field(default_factory=Tally)
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The corrective turn: the previous answer, and what was wrong with it."""
+
+    previous: str
+    message: str
+
+
+class OpenAICompatibleContentModel(ABC):
+    """Writes a variant's copy with one model call (two when the first is unusable).
+
+    Args:
+        client: an ``openai.OpenAI`` client created with ``max_retries=0``; when
+            ``None``, one is made from the environment (``OPENAI_API_KEY``, ...).
+        model: the model name sent with each request.
+        retrier: the retry policy runner (a default one when omitted).
+        prices: the price table used for ``cost_usd``.
+        max_output_tokens: ceiling on the answer's length (a cost and runaway guard).
+    """
+
+    provider = "openai"
+    prompt_version = PROMPT_VERSION
+    repair_json = False
+
+    def __init__(
+        self,
+        client: Any | None,
+        model: str,
+        *,
+        retrier: Retrier | None = None,
+        prices: PriceTable | None = None,
+        max_output_tokens: int = 2048,
+    ) -> None:
+        if client is None:
+            import openai
+
+            client = openai.OpenAI(max_retries=0)  # our retry loop is the only one
+        self.model = model
+        self._client = client
+        self._retrier = retrier or Retrier()
+        self._prices = prices or PriceTable()
+        self._max_output_tokens = max_output_tokens
+
+    @property
+    def client(self) -> Any:
+        return self._client
+
+    def write(self, brief: VariantBrief) -> WrittenCopy:
+        """The validated copy for ``brief``.
+
+        Raises:
+            ContentUnavailableError: transient failures outlasted attempts or budget.
+            ContentRejectedError: the API refused the request (4xx).
+            InvalidCopyError: the answer was unusable twice.
+        """
+        prompt = build_prompt(brief)
+        run = _Run(deadline=self._retrier.deadline())
+        reply = self._ask(prompt, None, run)
+        clean, problems = self._check(brief, reply)
+        corrections = 0
+        if problems:
+            corrections = 1
+            logger.info("corrective attempt: %s", _summary(problems))
+            reply = self._ask(prompt, FollowUp(reply.text, correction(problems)), run)
+            clean, problems = self._check(brief, reply)
+        if problems:
+            raise InvalidCopyError(
+                f"the model's copy was invalid after a corrective attempt: {_summary(problems)}",
+                **self._figures(run),
+            )
+        return WrittenCopy(values=dict(clean), corrections=corrections, **self._figures(run))
+
+    @abstractmethod
+    def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:
+        """Send one request with this HTTP ``timeout`` and read its reply (SDK errors pass)."""
+
+    def _ask(self, prompt: CopyPrompt, follow_up: FollowUp | None, run: _Run) -> Reply:
+        """One model call under the retry policy, its usage added to the run's."""
+        try:
+            reply = self._retrier.call(
+                lambda timeout: self._send(prompt, follow_up, timeout), run.deadline, run.tally
+            )
+        except Exception as error:
+            raise self._failure(error, run) from error
+        run.usage = run.usage + reply.usage
+        return reply
+
+    def _check(
+        self, brief: VariantBrief, reply: Reply
+    ) -> tuple[dict[str, str], list[CopyViolation]]:
+        if reply.problem:
+            return {}, [CopyViolation("$", reply.problem)]
+        return check_reply(brief, reply.text, repair=self.repair_json)
+
+    def _figures(self, run: _Run) -> dict[str, Any]:
+        return {
+            "usage": run.usage,
+            "cost_usd": self._prices.cost(self.model, run.usage),
+            "attempts": run.tally.attempts,
+            "retries": run.tally.retries,
+        }
+
+    def _failure(self, error: Exception, run: _Run) -> Exception:
+        if not _is_api_error(error):
+            return error  # a bug, not a provider failure: let it surface
+        figures = self._figures(run)
+        reason = describe(error)
+        if should_retry(error):
+            return ContentUnavailableError(
+                f"the model API stayed unavailable after {run.tally.attempts} attempt(s): {reason}",
+                **figures,
+            )
+        if status_of(error) is not None:
+            return ContentRejectedError(f"the model API rejected the request: {reason}", **figures)
+        return ContentError(f"the model call failed: {reason}", **figures)
+
+
+def describe(error: BaseException) -> str:
+    """A short, key-free description of an SDK error for results and logs."""
+    status = status_of(error)
+    if status in (401, 403):
+        return f"HTTP {status} (authentication or permission; check the API key)"
+    if status is not None:
+        code = getattr(error, "code", None)
+        message = str(getattr(error, "message", "") or "")[:200]
+        return f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
+    if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
+        return "timed out"
+    if isinstance(error, UnreadableReplyError):
+        return str(error)
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def expect(reply: Any, kind: type, what: str) -> Any:
+    """``reply`` if the SDK parsed it as ``kind``; otherwise the body was not API JSON."""
+    if not isinstance(reply, kind):
+        raise UnreadableReplyError(f"the server's answer was not a {what} ({type(reply).__name__})")
+    return reply
+
+
+def _summary(problems: list[CopyViolation]) -> str:
+    return "; ".join(f"{p.field}: {p.problem}" for p in problems[:8])
+
+
+def _is_api_error(error: Exception) -> bool:
+    if isinstance(error, TimeoutError | ConnectionError | UnreadableReplyError):
+        return True
+    import openai  # already imported by the client that raised
+
+    return isinstance(error, openai.OpenAIError)

@@ -1,0 +1,331 @@
+"""A fake OpenAI-compatible HTTP server on 127.0.0.1, for testing providers end to end.
+
+It serves ``POST /v1/responses`` and ``POST /v1/chat/completions`` the way OpenAI does
+for structured outputs: it checks that a strict ``json_schema`` is one strict mode
+accepts (``400 invalid_json_schema`` otherwise, as the real API answers), writes a
+conforming answer that respects the limits stated in the field descriptions, and
+reports usage (tokens counted with the o200k encoding, prompt-cache hits simulated per
+``prompt_cache_key`` in 128-token blocks above 1024 tokens).
+
+Faults are injected per request, from a script (``plan``) or at random rates
+(``rates``). Random draws depend only on the request body and how many times that body
+was seen, so a run is reproducible whatever the thread interleaving:
+
+``429`` (with ``Retry-After``), ``500``, ``503``, ``400``, ``401``, ``hang`` (no
+answer until past the client's timeout), ``malformed`` (the answer is broken JSON),
+``violating`` (valid JSON that breaks the schema and limits), ``fenced`` (JSON wrapped
+in prose and code fences with a trailing comma, as servers that ignore the schema do),
+``incomplete`` (cut short at the token limit), ``refusal`` (the model declines),
+``garbage`` (a non-JSON HTTP body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from . import openai_payloads as payloads
+from . import tokens
+
+OK = "ok"
+FAULTS = (
+    "429",
+    "500",
+    "503",
+    "400",
+    "401",
+    "hang",
+    "malformed",
+    "violating",
+    "fenced",
+    "incomplete",
+    "refusal",
+    "garbage",
+)
+_CACHE_MINIMUM = 1024
+_CACHE_BLOCK = 128
+
+
+@dataclass
+class Recorded:
+    """One request the fake received, and the fault it answered with."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    fault: str
+
+
+@dataclass
+class Behaviour:
+    """What the fake does; change it between or during tests (guarded by a lock).
+
+    Attributes:
+        plan: faults for the next requests, in order (then ``rules``, then ``rates``).
+        rules: text → fault for every request whose body contains that text.
+        rates: fault → probability per request (the rest succeed).
+        seed: seeds the random draws.
+        retry_after: ``Retry-After`` header of 429s and 503s (``None``: none sent).
+        retry_after_ms: ``retry-after-ms`` header of 429s (``None``: none sent).
+        time_to_first_token: seconds before an answer starts.
+        tokens_per_second: output speed (``0``: instant).
+        hang_seconds: how long a ``hang`` holds the request (past the client timeout).
+        api_key: when set, requests without ``Bearer <api_key>`` get 401.
+    """
+
+    plan: list[str] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)
+    rates: dict[str, float] = field(default_factory=dict)
+    seed: int = 7
+    retry_after: str | None = "0"
+    retry_after_ms: str | None = None
+    time_to_first_token: float = 0.0
+    tokens_per_second: float = 0.0
+    hang_seconds: float = 5.0
+    api_key: str | None = None
+
+
+class FakeOpenAI:
+    """The server; use ``FakeOpenAI.running()`` to start and stop it around a test."""
+
+    def __init__(self, behaviour: Behaviour | None = None) -> None:
+        self.behaviour = behaviour or Behaviour()
+        self.requests: list[Recorded] = []
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._seen: Counter[str] = Counter()
+        self._prefixes: dict[str, list[list[int]]] = {}
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @classmethod
+    @contextmanager
+    def running(cls, behaviour: Behaviour | None = None) -> Iterator[FakeOpenAI]:
+        server = cls(behaviour)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> None:
+        tokens.count("warm up")  # load the tokenizer now, not inside a timed request
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()  # releases hanging requests
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def plan(self, *faults: str) -> None:
+        """Answer the next requests with these faults (``ok`` for a normal answer)."""
+        with self._lock:
+            self.behaviour.plan.extend(faults)
+
+    def faults(self) -> Counter[str]:
+        """How many requests got each fault (``ok`` included)."""
+        with self._lock:
+            return Counter(r.fault for r in self.requests)
+
+    def bodies(self, path: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [r.body for r in self.requests if path is None or r.path.endswith(path)]
+
+    # -- decisions (called by the handler) -----------------------------------------------
+
+    def _choose_fault(self, raw: bytes) -> str:
+        with self._lock:
+            if self.behaviour.plan:
+                return self.behaviour.plan.pop(0)
+            text = raw.decode("utf-8", "replace")
+            for needle, fault in self.behaviour.rules.items():
+                if needle in text:
+                    return fault
+            digest = hashlib.sha256(raw).hexdigest()
+            self._seen[digest] += 1
+            draw = random.Random(f"{self.behaviour.seed}:{digest}:{self._seen[digest]}").random()
+            for fault, rate in self.behaviour.rates.items():
+                if draw < rate:
+                    return fault
+                draw -= rate
+            return OK
+
+    def _record(self, entry: Recorded) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def _cached_tokens(self, key: str, ids: list[int]) -> int:
+        """Tokens of ``ids`` served from a simulated prompt cache under ``key``."""
+        with self._lock:
+            seen = self._prefixes.setdefault(key, [])
+            best = max((_common_prefix(ids, earlier) for earlier in seen), default=0)
+            seen.append(ids)
+            del seen[:-16]
+        if best < _CACHE_MINIMUM:
+            return 0
+        return best // _CACHE_BLOCK * _CACHE_BLOCK
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: warm clients reuse connections
+        disable_nagle_algorithm = True  # headers and body go out at once
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._lock:
+                fake.connections += 1
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self._error(400, "invalid_request_error", "body is not JSON", None)
+                return
+            path = self.path.split("?", 1)[0]
+            if path not in ("/v1/responses", "/v1/chat/completions"):
+                self._error(404, "invalid_request_error", f"unknown path {path}", None)
+                return
+            fault = fake._choose_fault(raw)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            fake._record(Recorded(path, headers, body, fault))
+            behaviour = fake.behaviour
+            if behaviour.api_key and headers.get("authorization") != f"Bearer {behaviour.api_key}":
+                fault = "401"
+            if fault == "hang":
+                fake._stopping.wait(behaviour.hang_seconds)
+                self.close_connection = True
+                return
+            if fault in ("429", "500", "503", "400", "401"):
+                self._status_fault(int(fault))
+                return
+            if fault == "garbage":
+                self._send(200, b"<html>upstream proxy error", "text/html")
+                return
+            schema, strict, texts, model = payloads.schema_and_prompt(path, body)
+            if not isinstance(schema, dict):
+                self._error(400, "invalid_request_error", "a json_schema is required", None)
+                return
+            if strict:
+                problems = payloads.strict_schema_problems(schema)
+                if problems:
+                    message = "Invalid schema for response_format: " + "; ".join(problems)
+                    self._error(400, "invalid_request_error", message, "invalid_json_schema")
+                    return
+            self._answer(path, body, fault, schema, texts, model)
+
+        def _answer(
+            self,
+            path: str,
+            body: dict[str, Any],
+            fault: str,
+            schema: dict[str, Any],
+            texts: list[str],
+            model: str,
+        ) -> None:
+            values = payloads.answer_for(schema, salt=texts[-1] if texts else "")
+            text = json.dumps(values if fault != "violating" else payloads.violating(values))
+            if fault == "malformed":
+                text = text[: len(text) // 2]
+            elif fault == "fenced":
+                text = "Sure! Here is the copy:\n```json\n" + text[:-1] + ",}\n```\nEnjoy."
+            elif fault == "incomplete":
+                text = text[: len(text) // 3]
+            prompt_ids = tokens.encode(json.dumps(schema, sort_keys=True) + "".join(texts))
+            key = str(body.get("prompt_cache_key") or "")
+            cached = fake._cached_tokens(key, prompt_ids)
+            output_tokens = tokens.count(text)
+            behaviour = fake.behaviour
+            delay = behaviour.time_to_first_token
+            if behaviour.tokens_per_second > 0:
+                delay += output_tokens / behaviour.tokens_per_second
+            if delay > 0 and fake._stopping.wait(delay):
+                self.close_connection = True
+                return
+            usage = (len(prompt_ids), cached, output_tokens)
+            if path.endswith("/responses"):
+                document = payloads.response(model, text, usage, fault == "incomplete")
+            else:
+                document = payloads.completion(model, text, usage, fault == "incomplete")
+            if fault == "refusal":
+                payloads.refuse(document, "I'm sorry, I can't help with that.")
+            self._send(200, json.dumps(document).encode(), "application/json")
+
+        def _status_fault(self, status: int) -> None:
+            behaviour = fake.behaviour
+            extra: dict[str, str] = {}
+            if status in (429, 503) and behaviour.retry_after is not None:
+                extra["Retry-After"] = behaviour.retry_after
+            if status == 429 and behaviour.retry_after_ms is not None:
+                extra["retry-after-ms"] = behaviour.retry_after_ms
+            kinds = {
+                429: ("requests", "Rate limit reached for requests", "rate_limit_exceeded"),
+                500: ("server_error", "The server had an error", None),
+                503: ("server_error", "The engine is currently overloaded", None),
+                400: ("invalid_request_error", "Invalid parameter", "invalid_value"),
+                401: ("invalid_request_error", "Incorrect API key provided", "invalid_api_key"),
+            }
+            kind, message, code = kinds[status]
+            self._error(status, kind, message, code, extra)
+
+        def _error(
+            self,
+            status: int,
+            kind: str,
+            message: str,
+            code: str | None,
+            headers: dict[str, str] | None = None,
+        ) -> None:
+            document = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+            self._send(status, json.dumps(document).encode(), "application/json", headers)
+
+        def _send(
+            self,
+            status: int,
+            payload: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+        ) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+    return Handler
