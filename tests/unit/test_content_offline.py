@@ -20,3 +20,23 @@ def test_offline_copy_is_valid_for_every_sample(name: str) -> None:
         assert written.usage.output_tokens == 0 and written.cost_usd == 0.0
         assert model.write(variant) == written  # deterministic
     assert model.provider == "offline"
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_offline_copy_does_not_repeat_itself_within_an_email(name: str) -> None:
+    model = OfflineContentModel()
+    for variant in briefs_for(sample(name)):
+        values = model.write(variant).values
+        long_texts = [
+            str(value)
+            for key, value in values.items()
+            if key not in ("subjectLine", "preheader") and len(str(value)) > 40
+        ]
+        assert len(long_texts) == len(set(long_texts)), long_texts
+
+
+def test_a_cart_email_names_what_is_waiting() -> None:
+    model = OfflineContentModel()
+    variant = briefs_for(sample("pixelpet-abandoned"))[0]
+    body = " ".join(str(v) for k, v in model.write(variant).values.items() if "body" in k)
+    assert "Orthopedic Dog Bed (L)" in body and "Catnip Kicker Toy" in body
