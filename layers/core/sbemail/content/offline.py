@@ -153,7 +153,9 @@ class OfflineContentModel:
                 sentences[-1] if len(sentences) > 1 else brand.slogan or pick(phrases.closing_lines)
             )
         if role == "intro":
-            return " ".join(sentences[:2]) or brand.slogan or brand.description
+            # a promotion's headline already states the brief's first sentence
+            skip = 1 if request.email_type is EmailType.PROMOTION and len(sentences) > 1 else 0
+            return " ".join(sentences[skip : skip + 2]) or brand.slogan or brand.description
         return self._body(brief, sentences)
 
     @staticmethod
