@@ -33,6 +33,8 @@ def test_offline_copy_does_not_repeat_itself_within_an_email(name: str) -> None:
             if key not in ("subjectLine", "preheader") and len(str(value)) > 40
         ]
         assert len(long_texts) == len(set(long_texts)), long_texts
+        kickers = [str(v) for k, v in values.items() if k.endswith(("eyebrow", "kicker"))]
+        assert len(kickers) == len(set(kickers)), kickers
 
 
 def test_a_cart_email_names_what_is_waiting() -> None:

@@ -118,8 +118,9 @@ class OfflineContentModel:
         sentences = [s for s in _SENTENCE_END.split(request.user_context.strip()) if s]
         first = sentences[0].rstrip(".!") if sentences else ""
 
-        def pick(options: tuple[str, ...]) -> str:
-            return options[brief.variant_index % len(options)].format(name=brand.store_name)
+        def pick(options: tuple[str, ...], shift: int = 0) -> str:
+            chosen = options[(brief.variant_index + shift) % len(options)]
+            return chosen.format(name=brand.store_name)
 
         if field.name == "subjectLine":
             if request.email_type is EmailType.PROMOTION and first:
@@ -139,8 +140,8 @@ class OfflineContentModel:
             return pick(phrases.buttons)
         if role == "link":
             return pick(phrases.links)
-        if role == "kicker":
-            return pick(phrases.kickers)
+        if role == "kicker":  # a second kicker further down says something else
+            return pick(phrases.kickers, shift=0 if field.position == "hero" else 1)
         if role == "headline":
             if field.position == "hero":
                 promo = request.email_type is EmailType.PROMOTION and first
