@@ -45,7 +45,8 @@ def generate() -> Response:
         return _fail(400, "invalid_json", "request body is not valid JSON")
     generation = services().generation
     submission = generation.submit(body)
-    metrics.add_metric("CacheHit" if submission.result else "CacheMiss", MetricUnit.Count, 1)
+    served = submission.result is not None or submission.coalesced  # no generation of its own
+    metrics.add_metric("CacheHit" if served else "CacheMiss", MetricUnit.Count, 1)
     if submission.result is not None:
         return _json(200, submission.result)
     assert submission.job_id is not None
