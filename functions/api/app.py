@@ -10,22 +10,17 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from sbemail.api import check_operator, error_body, job_document, parse_prefer_wait, status_url
+from sbemail.api import job_document, parse_prefer_wait, status_url
+from sbemail.api.resolver import error_response, guard_operations, json_response, map_errors
 from sbemail.bootstrap import services
-from sbemail.service import InvalidRequestError, JobUnavailableError, ServiceError
+from sbemail.service import InvalidRequestError
 
 MAX_BODY_BYTES = 256 * 1024
 logger = Logger()
 metrics = Metrics()
 app = APIGatewayHttpResolver()
-
-
-def _json(status: int, document: dict[str, Any]) -> Response:
-    return Response(status, "application/json", json.dumps(document))
-
-
-def _fail(status: int, code: str, message: str, details: list[Any] | None = None) -> Response:
-    return _json(status, error_body(code, message, details))
+guard_operations(app, lambda: services().settings.admin_token)
+map_errors(app, logger)
 
 
 @app.get("/health")
@@ -38,28 +33,28 @@ def health() -> dict[str, Any]:
 def generate() -> Response:
     raw = app.current_event.decoded_body or ""
     if len(raw.encode()) > MAX_BODY_BYTES:
-        return _fail(413, "body_too_large", f"request body exceeds {MAX_BODY_BYTES} bytes")
+        return error_response(413, "body_too_large", f"request body exceeds {MAX_BODY_BYTES} bytes")
     try:
         body = json.loads(raw)
     except ValueError:
-        return _fail(400, "invalid_json", "request body is not valid JSON")
+        return error_response(400, "invalid_json", "request body is not valid JSON")
     generation = services().generation
     submission = generation.submit(body)
     served = submission.result is not None or submission.coalesced  # no generation of its own
     metrics.add_metric("CacheHit" if served else "CacheMiss", MetricUnit.Count, 1)
     if submission.result is not None:
-        return _json(200, submission.result)
+        return json_response(200, submission.result)
     assert submission.job_id is not None
     wait = parse_prefer_wait(
         app.current_event.headers.get("prefer"), services().settings.default_wait_seconds
     )
     job = generation.wait(submission.job_id, wait)
     if job.status.value == "completed":
-        return _json(200, generation.result(job))
+        return json_response(200, generation.result(job))
     if job.status.value == "failed":
-        return _fail(502, "generation_failed", "the job failed", [job.error or {}])
+        return error_response(502, "generation_failed", "the job failed", [job.error or {}])
     accepted = {"jobId": job.id, "status": job.status.value, "pollAfterMs": 1000}
-    return _json(202, {**accepted, "statusUrl": status_url(job.id, submission.store_id)})
+    return json_response(202, {**accepted, "statusUrl": status_url(job.id, submission.store_id)})
 
 
 @app.get("/api/email/jobs/<job_id>")
@@ -70,7 +65,7 @@ def job_status(job_id: str) -> Response:
     generation = services().generation
     job = generation.status(job_id, store_id)
     result = generation.result(job) if job.status.value == "completed" else None
-    return _json(200, job_document(job, result))
+    return json_response(200, job_document(job, result))
 
 
 @app.get("/api/email/stats")
@@ -86,51 +81,6 @@ def clear_cache() -> dict[str, Any]:
 @app.post("/api/email/cache/cleanup")
 def cleanup() -> dict[str, Any]:
     return {"success": True, **services().operations.cleanup()}
-
-
-def operators_only(app: APIGatewayHttpResolver, next_middleware: Any) -> Response:
-    """Operations routes: IAM in the cloud, a bearer token locally (see sbemail.api.auth)."""
-    path = app.current_event.path
-    if path.startswith(("/api/email/stats", "/api/email/cache/")):
-        event = app.current_event
-        check = check_operator(
-            event.headers,
-            event.raw_event.get("requestContext", {}),
-            services().settings.admin_token,
-        )
-        if not check.allowed:
-            code = "unauthorized" if check.status == 401 else "forbidden"
-            return _fail(check.status, code, check.message)
-    return next_middleware(app)
-
-
-app.use(middlewares=[operators_only])
-
-
-@app.not_found
-def not_found(_: Exception) -> Response:
-    return _fail(404, "not_found", "no such route")
-
-
-@app.exception_handler(InvalidRequestError)
-def invalid_request(error: InvalidRequestError) -> Response:
-    return _fail(400, error.code, error.message, error.details)
-
-
-@app.exception_handler(JobUnavailableError)
-def job_unavailable(error: JobUnavailableError) -> Response:
-    return _fail(404, error.code, error.message)
-
-
-@app.exception_handler(ServiceError)
-def service_error(error: ServiceError) -> Response:
-    return _fail(500, error.code, error.message)
-
-
-@app.exception_handler(Exception)
-def unexpected(error: Exception) -> Response:
-    logger.exception("unhandled error")
-    return _fail(500, "internal_error", "internal error; it has been logged")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
