@@ -10,10 +10,16 @@ export SAM_CLI_TELEMETRY = 0
 
 .PHONY: run test lint format bench build validate install clean
 
-$(VENV)/.installed: pyproject.toml layers/core/requirements.txt requirements-dev.txt
+# What `make run` needs: the package, its pinned dependencies and the embedded AWS.
+$(VENV)/.installed: pyproject.toml layers/core/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[local]" -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[local]"
+	touch $@
+
+# What tests and linting need on top.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -21,24 +27,24 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-install: $(VENV)/.installed ## create .venv with the package, the local stack and test tools
+install: $(VENV)/.installed-dev ## create .venv with the package, the local stack and test tools
 
 run: $(VENV)/.installed ## the whole service on 127.0.0.1:$(PORT), offline
 	PORT=$(PORT) $(VENV)/bin/sbemail-local
 
-test: $(VENV)/.installed $(SAM_VENV)/.installed ## every test suite
+test: $(VENV)/.installed-dev $(SAM_VENV)/.installed ## every test suite
 	SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(VENV)/.installed ## benchmarks: print figures and ratios
+bench: $(VENV)/.installed-dev ## benchmarks: print figures and ratios
 	$(PY) -m pytest tests/performance -s -p no:cacheprovider
 
 build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
