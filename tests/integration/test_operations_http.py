@@ -69,6 +69,7 @@ def test_stats_have_the_original_shape_and_true_counts(
     assert cache["totalEntries"] >= 1 and cache["maxEntries"] == 500 and cache["ttlMinutes"] == 10
     assert stats["store"]["totalEntries"] >= 1 and stats["store"]["ttlMinutes"] == 5
     assert stats["blockCache"]["initialized"] is True and stats["blockCache"]["blockCount"] > 0
+    assert stats["blockCache"]["ttlMinutes"] is None  # shipped with the code: never stale
 
 
 def test_clear_invalidates_cached_responses(local_url: str, admin_headers: dict[str, str]) -> None:

@@ -111,7 +111,7 @@ class BlockLibraryStats:
     block_count: int
     total_size: int
 
-    def as_dict(self, ttl_minutes: int) -> dict[str, object]:
+    def as_dict(self, ttl_minutes: int | None = None) -> dict[str, object]:
         """The original service's ``blockCache`` stats shape."""
         return {
             "blockCount": self.block_count,

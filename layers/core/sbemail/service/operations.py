@@ -24,7 +24,9 @@ class PoolStats(Protocol):
 class Limits:
     store_ttl_minutes: int
     store_max_entries: int
-    block_cache_ttl_minutes: int = 30
+    # The library ships in the layer and never changes under a running container, so the
+    # block cache does not expire: null, where the original reported its 30-minute reload.
+    block_cache_ttl_minutes: int | None = None
 
 
 class OperationsService:
