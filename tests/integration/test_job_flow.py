@@ -140,3 +140,17 @@ def test_cache_failure_never_fails_the_request(fresh_table: Table, clock) -> Non
     service, _, queue = make_service(fresh_table, clock, CountingContent(), cache_table=broken)
     submission = service.submit(sample_body("cedar"))
     assert submission.job_id in queue.sent
+
+
+def test_spellings_of_one_theme_share_the_cache_but_unknown_names_do_not(
+    fresh_table: Table, clock
+) -> None:
+    service, _, queue = make_service(fresh_table, clock, CountingContent())
+    service.submit({**sample_body("northwind"), "designAesthetic": "bold_contrasting"})
+    service.run(queue.sent[-1])
+    same = service.submit({**sample_body("northwind"), "designAesthetic": "Bold Contrasting"})
+    assert same.result is not None and same.result["cache"] == "hit"
+    service.submit({**sample_body("northwind"), "designAesthetic": "neon"})
+    service.run(queue.sent[-1])
+    other = service.submit({**sample_body("northwind"), "designAesthetic": "chrome"})
+    assert other.result is None and not other.coalesced  # its warning names "chrome"

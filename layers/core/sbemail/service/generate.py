@@ -31,7 +31,15 @@ from ..domain import (
     validate_copy,
 )
 from ..queue import JobQueue
-from ..storage import DynamoDBResponseCache, Job, JobStateError, JobStatus, JobStore, cache_digest
+from ..storage import (
+    Claim,
+    DynamoDBResponseCache,
+    Job,
+    JobStateError,
+    JobStatus,
+    JobStore,
+    cache_digest,
+)
 from .errors import InvalidRequestError, JobUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -153,7 +161,7 @@ class GenerationService:
         self._record(hit=False)
         return Submission(request.store_id, job_id=job_id)
 
-    def _claim(self, request: GenerateRequest, job_id: str):  # type: ignore[no-untyped-def]
+    def _claim(self, request: GenerateRequest, job_id: str) -> Claim | None:
         """The cache's answer for this request; ``None`` when caching is off or failing."""
         if self._cache is None:
             return None
@@ -166,12 +174,13 @@ class GenerationService:
             return None
 
     def _digest(self, request: GenerateRequest) -> str:
-        theme, _ = resolve_theme(request.brand, request.aesthetic)
+        theme, fell_back = resolve_theme(request.brand, request.aesthetic)
         parts = {
             "request": request.model_dump(
                 mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
             ),
-            "theme": theme.name,
+            # spellings of one theme share entries; an unknown name is echoed in warnings
+            "theme": request.aesthetic if fell_back else theme.name,
             "model": self._content.model,
             "provider": self._content.provider,
             "blocks": self._library.version,
