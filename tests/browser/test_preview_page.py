@@ -28,7 +28,7 @@ def preview(browser, local_url: str):  # type: ignore[no-untyped-def]
     context.route("**/*", answer)
     page = context.new_page()
     page.goto(f"{local_url}/")
-    page.wait_for_selector("#sample option", state="attached")
+    page.wait_for_selector("body[data-ready=true]", state="attached")
     yield page
     context.close()
 
