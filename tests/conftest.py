@@ -7,9 +7,11 @@ import secrets
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,3 +114,26 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh table and job queue (1 s visibility timeout) wired into ``services()``."""
+    from sbemail import bootstrap
+    from sbemail.local.embedded import provision
+
+    from samples import ROOT
+
+    name = f"w-{uuid.uuid4().hex[:8]}"
+    resources = provision(
+        moto_endpoint,
+        ROOT / "template.yaml",
+        table_name=name,
+        queue_name=name,
+        visibility_timeout=1,
+    )
+    for key, value in resources.environment().items():
+        monkeypatch.setenv(key, value)
+    bootstrap.services.cache_clear()
+    yield resources
+    bootstrap.services.cache_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -18,6 +18,7 @@ from sbemail.service import InvalidRequestError
 MAX_BODY_BYTES = 256 * 1024
 logger = Logger()
 metrics = Metrics()
+tracer = Tracer()
 app = APIGatewayHttpResolver()
 guard_operations(app, lambda: services().settings.admin_token)
 map_errors(app, logger)
@@ -85,5 +86,6 @@ def cleanup() -> dict[str, Any]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

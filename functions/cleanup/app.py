@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from sbemail.bootstrap import services
 
 logger = Logger()
 metrics = Metrics()
+tracer = Tracer()
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     report = services().operations.cleanup()
     metrics.add_metric("StoreItemsRemoved", MetricUnit.Count, report["removed"]["store"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -22,6 +22,7 @@ from sbemail.bootstrap import services
 
 logger = Logger()
 metrics = Metrics()
+tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -44,6 +45,7 @@ def run_record(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=run_record, processor=processor, context=context

@@ -5,36 +5,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 
 from sbemail import bootstrap
-from sbemail.local.embedded import LocalAws, provision
+from sbemail.local.embedded import LocalAws
 from sbemail.local.runtime import QueuePoller, load_handler
 from sbemail.storage import Job, JobStatus
 
 from samples import ROOT, sample_body
-
-
-@pytest.fixture
-def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAws]:
-    """A fresh table and job queue (1 s visibility timeout) wired into ``services()``."""
-    name = f"w-{uuid.uuid4().hex[:8]}"
-    resources = provision(
-        moto_endpoint,
-        ROOT / "template.yaml",
-        table_name=name,
-        queue_name=name,
-        visibility_timeout=1,
-    )
-    for key, value in resources.environment().items():
-        monkeypatch.setenv(key, value)
-    bootstrap.services.cache_clear()
-    yield resources
-    bootstrap.services.cache_clear()
 
 
 @pytest.fixture
