@@ -35,6 +35,15 @@ class Usage:
             "cachedTokens": self.cached_tokens,
         }
 
+    @classmethod
+    def from_dict(cls, document: dict[str, int]) -> Usage:
+        """The inverse of ``as_dict`` (missing figures count as 0)."""
+        return cls(
+            int(document.get("inputTokens", 0)),
+            int(document.get("outputTokens", 0)),
+            int(document.get("cachedTokens", 0)),
+        )
+
 
 @dataclass(frozen=True)
 class WrittenCopy:

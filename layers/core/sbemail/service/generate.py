@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -234,22 +234,7 @@ class GenerationService:
 
     def result(self, job: Job) -> dict[str, Any]:
         """The response document of a completed job."""
-        variants = self._store.variants(job.id, job.total)
-        emails = [variants[i] for i in sorted(variants)]
-        usage = Usage()
-        cost = 0.0
-        for email in emails:
-            usage = usage + Usage(**_usage_fields(email.get("usage", {})))
-            cost += float(email.get("costUSD", 0.0))
-        return {
-            "success": any("html" in email for email in emails),
-            "jobId": job.id,
-            **job.summary,
-            "cache": "miss",
-            "emails": emails,
-            "usage": usage.as_dict(),
-            "costsUSD": {"total": round(cost, 6)},
-        }
+        return _result_document(job, self._store.variants(job.id, job.total))
 
     # -- worker side ---------------------------------------------------------------------
 
@@ -273,11 +258,11 @@ class GenerationService:
             request.variants,
             request_seed(request),
         )
-        existing = self._store.variants(job_id, job.total)
+        variants = self._store.variants(job_id, job.total)  # kept from a crashed attempt
         todo = [
             VariantBrief.for_layout(request, layout, index)
             for index, layout in enumerate(layouts)
-            if index not in existing
+            if index not in variants
         ]
         if todo:
             workers = max(1, min(self._settings.concurrency, len(todo)))
@@ -286,10 +271,19 @@ class GenerationService:
                     todo, pool.map(lambda b: self._variant(b, theme), todo), strict=True
                 ):
                     self._store.save_variant(job_id, brief.variant_index, payload)
-        self._finish(job, theme, fell_back, started)
+                    variants[brief.variant_index] = payload
+        warning = f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}"
+        self._finish(job, variants, theme, warning if fell_back else None, started)
 
-    def _finish(self, job: Job, theme: Theme, fell_back: bool, started: float) -> None:
-        variants = self._store.variants(job.id, job.total)
+    def _finish(
+        self,
+        job: Job,
+        variants: dict[int, dict[str, Any]],
+        theme: Theme,
+        warning: str | None,
+        started: float,
+    ) -> None:
+        """Complete (or fail) the job from its variants, and cache the result."""
         if not any("html" in v for v in variants.values()):
             reasons = "; ".join(v.get("error", {}).get("message", "") for v in variants.values())
             self._store.fail(job.id, {"code": "generation_failed", "message": reasons[:1000]})
@@ -301,20 +295,16 @@ class GenerationService:
             "theme": theme.name,
             "timesMs": {"generation": round((self._clock() - started) * 1000)},
         }
-        if fell_back:
-            request = GenerateRequest.model_validate(job.request)
-            summary["warnings"] = [
-                f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}"
-            ]
+        if warning:
+            summary["warnings"] = [warning]
         try:
             self._store.complete(job.id, summary)
         except JobStateError:
             return  # another delivery finished it first
         if self._cache is not None and job.cache_key:
-            completed = self._store.get(job.id)
+            completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
             try:
-                if completed is not None:
-                    self._cache.fill(job.cache_key, job.id, self.result(completed))
+                self._cache.fill(job.cache_key, job.id, _result_document(completed, variants))
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 
@@ -377,9 +367,20 @@ class GenerationService:
         }
 
 
-def _usage_fields(usage: dict[str, int]) -> dict[str, int]:
+def _result_document(job: Job, variants: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The response of a completed job: its summary, its emails in order, their totals."""
+    emails = [variants[i] for i in sorted(variants)]
+    usage = Usage()
+    cost = 0.0
+    for email in emails:
+        usage = usage + Usage.from_dict(email.get("usage", {}))
+        cost += float(email.get("costUSD", 0.0))
     return {
-        "input_tokens": int(usage.get("inputTokens", 0)),
-        "output_tokens": int(usage.get("outputTokens", 0)),
-        "cached_tokens": int(usage.get("cachedTokens", 0)),
+        "success": any("html" in email for email in emails),
+        "jobId": job.id,
+        **job.summary,
+        "cache": "miss",
+        "emails": emails,
+        "usage": usage.as_dict(),
+        "costsUSD": {"total": round(cost, 6)},
     }
