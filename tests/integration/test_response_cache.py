@@ -140,3 +140,12 @@ def test_live_entries_counted_without_reading_entries(
     assert cache.stats()["totalEntries"] == 3
     clock.now += 20  # past the TTL and the 10-second counting bucket it expired in
     assert cache.stats()["totalEntries"] == 0
+
+
+def test_a_store_id_starting_with_e_is_cached_and_counted(
+    cache: DynamoDBResponseCache,
+) -> None:
+    key = cache.key("east-shop", "d1")  # the epoch marker must not be confused with it
+    cache.claim(key, "job-1")
+    assert cache.fill(key, "job-1", {"emails": []})
+    assert cache.stats()["totalEntries"] == 1

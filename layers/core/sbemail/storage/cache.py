@@ -35,6 +35,17 @@ REQUESTS_KEY = "counter#cache-requests"
 MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
 
 
+def current_epoch(table: Table) -> int:
+    """The cache epoch now in force (0 before the first clear)."""
+    item = table.get(EPOCH_KEY)
+    return int(item["epoch"]) if item else 0
+
+
+def epoch_of(key: str) -> int:
+    """The epoch an entry key was made in (keys: ``cache#<scope>#e<epoch>#<digest>``)."""
+    return int(key.split("#")[2].removeprefix("e"))
+
+
 def cache_digest(parts: dict[str, Any]) -> str:
     """A digest of the inputs that decide the output, serialised canonically."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -79,8 +90,7 @@ class DynamoDBResponseCache:
     # -- keys and epochs ---------------------------------------------------------------
 
     def epoch(self) -> int:
-        item = self._table.get(EPOCH_KEY)
-        return int(item["epoch"]) if item else 0
+        return current_epoch(self._table)
 
     def _live_counter(self, epoch: int) -> ExpiryBuckets:
         return ExpiryBuckets(self._table, f"cache#e{epoch}", self._ttl, clock=self._clock)
@@ -173,8 +183,7 @@ class DynamoDBResponseCache:
             )
         except ConditionFailedError:
             return False
-        epoch = int(key.split("#e", 1)[1].split("#", 1)[0])
-        self._live_counter(epoch).add(expires_at)
+        self._live_counter(epoch_of(key)).add(expires_at)
         with self._lock:
             self._local[key] = result
         return True

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cache import EPOCH_KEY
+from .cache import current_epoch, epoch_of
 from .table import ConditionFailedError, Table
 
 CURSOR_KEY = "sweep-cursor"
@@ -64,8 +64,7 @@ class TableSweeper:
         """One bounded pass; ``finished`` says whether the whole table was covered."""
         report = SweepReport()
         now = int(self._clock())
-        epoch_item = self._table.get(EPOCH_KEY)
-        epoch = int(epoch_item["epoch"]) if epoch_item else 0
+        epoch = current_epoch(self._table)
         cursor_item = self._table.get(CURSOR_KEY)
         start = str(cursor_item["after"]) if cursor_item else None
         resume: str | None = start
@@ -88,7 +87,7 @@ class TableSweeper:
         pk = str(item["pk"])
         kind = _kind(pk)
         expires_at = item.get("expires_at")
-        stale_epoch = kind == "cache" and pk.split("#")[2] != f"e{epoch}"
+        stale_epoch = kind == "cache" and epoch_of(pk) != epoch
         if stale_epoch:
             self._table.delete(pk)
         elif expires_at is not None and int(expires_at) <= now:
