@@ -10,14 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain import BlockLibrary
 from ..storage import DynamoDBJobStore, DynamoDBResponseCache, TableSweeper
-
-
-class PoolStats(Protocol):
-    def __call__(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
