@@ -16,10 +16,11 @@ from sbemail.domain import (
     GenerateRequest,
     RenderedEmail,
     VariantBrief,
-    choose_layouts,
+    copy_schema,
+    plan_briefs,
     render,
     resolve_theme,
-    validate_copy,
+    review_copy,
 )
 from sbemail.domain.layouts import Layout
 
@@ -56,20 +57,23 @@ def library() -> BlockLibrary:
 
 
 def offline_copy(request: GenerateRequest, layout: Layout, index: int = 0) -> dict[str, str]:
-    """Copy for one layout from the offline writer, validated like the service does."""
-    brief = VariantBrief.for_layout(request, layout, index)
-    copy, problems = validate_copy(brief, OfflineContentModel().write(brief).values)
-    assert not problems, problems
-    return copy
+    """Copy for one layout from the offline writer, reviewed like the service does."""
+    brief = VariantBrief.for_layout(
+        request, layout, index, copy_schema(library(), request.email_type)
+    )
+    review = review_copy(brief, OfflineContentModel().write(brief).values, final=True)
+    assert not review.problems, review.problems
+    return review.values
 
 
 def render_request(request: GenerateRequest, seed: str = "sample") -> list[RenderedEmail]:
     """Every variant of ``request``, rendered with offline copy."""
     theme, _ = resolve_theme(request.brand, request.aesthetic)
-    layouts = choose_layouts(
-        library(), request.email_type, len(request.brand.products), request.variants, seed
-    )
-    return [
-        render(layout, theme, request.brand, offline_copy(request, layout, index))
-        for index, layout in enumerate(layouts)
-    ]
+    rendered = []
+    for brief in plan_briefs(library(), request, seed):
+        review = review_copy(brief, OfflineContentModel().write(brief).values, final=True)
+        assert not review.problems, review.problems
+        rendered.append(
+            render(brief.layout, theme, request.brand, review.values, facts=brief.facts)
+        )
+    return rendered

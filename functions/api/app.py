@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from sbemail.api import job_document, parse_prefer_wait, status_url
+from sbemail.api import failure_body, job_document, parse_prefer_wait, status_url
 from sbemail.api.resolver import error_response, guard_operations, json_response, map_errors
 from sbemail.bootstrap import services
 from sbemail.service import InvalidRequestError
@@ -53,7 +53,7 @@ def generate() -> Response:
     if job.status.value == "completed":
         return json_response(200, generation.result(job))
     if job.status.value == "failed":
-        return error_response(502, "generation_failed", "the job failed", [job.error or {}])
+        return json_response(502, failure_body(job))
     accepted = {"jobId": job.id, "status": job.status.value, "pollAfterMs": 1000}
     return json_response(202, {**accepted, "statusUrl": status_url(job.id, submission.store_id)})
 

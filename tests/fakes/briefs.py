@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sbemail.domain import BlockLibrary, GenerateRequest, VariantBrief, choose_layouts
+from sbemail.domain import BlockLibrary, GenerateRequest, VariantBrief, plan_briefs
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -41,14 +41,7 @@ def briefs_for(
     """
     body = {**copy.deepcopy(body), **changes}
     request = GenerateRequest.model_validate(body)
-    layouts = choose_layouts(
-        library(),
-        request.email_type,
-        len(request.brand.products),
-        request.variants,
-        layout_seed or json.dumps(body, sort_keys=True),
-    )
-    return [VariantBrief.for_layout(request, layout, i) for i, layout in enumerate(layouts)]
+    return plan_briefs(library(), request, layout_seed or json.dumps(body, sort_keys=True))
 
 
 def brief(name: str = "northwind", index: int = 0, **changes: Any) -> VariantBrief:

@@ -3,13 +3,22 @@
 It serves ``POST /v1/responses`` and ``POST /v1/chat/completions`` the way OpenAI does
 for structured outputs: it checks that a strict ``json_schema`` is one strict mode
 accepts (``400 invalid_json_schema`` otherwise, as the real API answers), writes a
-conforming answer that respects the limits stated in the field descriptions, and
-reports usage (tokens counted with the o200k encoding, prompt-cache hits simulated per
-``prompt_cache_key`` in 128-token blocks above 1024 tokens).
+conforming answer, and reports usage (tokens counted with the o200k encoding over the
+schema, the instructions and the messages, in that order; prompt-cache hits simulated
+per ``prompt_cache_key`` from the prefix shared with earlier requests, in 128-token
+blocks from 1024 tokens on).
+
+The answer follows the prompt as a real model does: only the fields of the last
+``Fields to write: `` line get text (every other property is ``""``), and a corrective
+turn whose last user message says ``Rewrite only: name (now 93 characters, at most
+70), ...`` gets only those fields. By default every value keeps well within the limit
+its description states; ``Behaviour.overrun_share`` and ``whitespace_noise`` make
+values stray past it the way real models do.
 
 Faults are injected per request, from a script (``plan``) or at random rates
-(``rates``). Random draws depend only on the request body and how many times that body
-was seen, so a run is reproducible whatever the thread interleaving:
+(``rates``). Random draws (faults and the way each field strays) depend only on the
+seed, the request body and how many times that body was seen, so a run is reproducible
+whatever the thread interleaving:
 
 ``429`` (with ``Retry-After``), ``500``, ``503``, ``400``, ``401``, ``hang`` (no
 answer until past the client's timeout), ``malformed`` (the answer is broken JSON),
@@ -56,12 +65,17 @@ _CACHE_BLOCK = 128
 
 @dataclass
 class Recorded:
-    """One request the fake received, and the fault it answered with."""
+    """One request the fake received, the fault it answered with, and the cache hit.
+
+    ``cached_tokens`` is what the answer's usage billed as cached (0 when no answer
+    was written: a status fault, a hang, garbage).
+    """
 
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
     fault: str
+    cached_tokens: int = 0
 
 
 @dataclass
@@ -79,6 +93,17 @@ class Behaviour:
         tokens_per_second: output speed (``0``: instant).
         hang_seconds: how long a ``hang`` holds the request (past the client timeout).
         api_key: when set, requests without ``Bearer <api_key>`` get 401.
+        overrun_share: probability that a written field runs past the limit its
+            description states (halved in a ``Rewrite only`` corrective turn, where the
+            model was told the exact numbers).
+        overrun_range: how far past, as a fraction of the limit, drawn uniformly
+            (``(0.10, 0.40)``: a 70-character limit becomes 77 to 98 characters).
+        whitespace_noise: probability that a written field is exactly at its limit
+            once whitespace is normalised (``" ".join(v.split())``) but carries a
+            trailing newline, a doubled inner space, a leading space or a tab, so a
+            consumer measuring before normalising sees an overrun.
+        inject: text appended to every written value (a model repeating what a hostile
+            brief told it, e.g. a foreign URL).
     """
 
     plan: list[str] = field(default_factory=list)
@@ -91,6 +116,14 @@ class Behaviour:
     tokens_per_second: float = 0.0
     hang_seconds: float = 5.0
     api_key: str | None = None
+    overrun_share: float = 0.0
+    overrun_range: tuple[float, float] = (0.10, 0.40)
+    whitespace_noise: float = 0.0
+    inject: str = ""
+
+    def realism(self) -> payloads.Realism:
+        """The knobs that make answers stray, as the answer writer takes them."""
+        return payloads.Realism(self.overrun_share, self.overrun_range, self.whitespace_noise)
 
 
 class FakeOpenAI:
@@ -102,6 +135,7 @@ class FakeOpenAI:
         self.connections = 0
         self._lock = threading.Lock()
         self._seen: Counter[str] = Counter()
+        self._arrivals: Counter[str] = Counter()
         self._prefixes: dict[str, list[list[int]]] = {}
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -149,7 +183,35 @@ class FakeOpenAI:
         with self._lock:
             return [r.body for r in self.requests if path is None or r.path.endswith(path)]
 
+    def cached_tokens_of(self, recorded: Recorded) -> int:
+        """The prompt tokens this fake billed as cached for one recorded request."""
+        with self._lock:
+            return recorded.cached_tokens
+
+    @staticmethod
+    def prompt_ids(path: str, body: dict[str, Any]) -> list[int]:
+        """The prompt's tokens as usage counts them and the prompt cache compares them.
+
+        The structured-output schema, then the instructions (or system message), then
+        the messages in order: the order in which OpenAI reads a request.
+        """
+        schema, _, texts, _ = payloads.schema_and_prompt(path, body)
+        return [
+            i for segment in payloads.prompt_segments(schema, texts) for i in tokens.encode(segment)
+        ]
+
     # -- decisions (called by the handler) -----------------------------------------------
+
+    def _arrive(self, raw: bytes) -> tuple[str, int]:
+        """The body's digest and how many times it has arrived, this time included.
+
+        Counted for every request (unlike the fault draw's count, which scripted
+        faults skip), so a field's draws do not depend on how the fault was chosen.
+        """
+        digest = hashlib.sha256(raw).hexdigest()
+        with self._lock:
+            self._arrivals[digest] += 1
+            return digest, self._arrivals[digest]
 
     def _choose_fault(self, raw: bytes) -> str:
         with self._lock:
@@ -217,9 +279,11 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if path not in ("/v1/responses", "/v1/chat/completions"):
                 self._error(404, "invalid_request_error", f"unknown path {path}", None)
                 return
+            arrival = fake._arrive(raw)
             fault = fake._choose_fault(raw)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            fake._record(Recorded(path, headers, body, fault))
+            recorded = Recorded(path, headers, body, fault)
+            fake._record(recorded)
             behaviour = fake.behaviour
             if behaviour.api_key and headers.get("authorization") != f"Bearer {behaviour.api_key}":
                 fault = "401"
@@ -233,7 +297,7 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "garbage":
                 self._send(200, b"<html>upstream proxy error", "text/html")
                 return
-            schema, strict, texts, model = payloads.schema_and_prompt(path, body)
+            schema, strict, _, model = payloads.schema_and_prompt(path, body)
             if not isinstance(schema, dict):
                 self._error(400, "invalid_request_error", "a json_schema is required", None)
                 return
@@ -243,18 +307,34 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     message = "Invalid schema for response_format: " + "; ".join(problems)
                     self._error(400, "invalid_request_error", message, "invalid_json_schema")
                     return
-            self._answer(path, body, fault, schema, texts, model)
+            self._answer(recorded, schema, arrival, model)
 
         def _answer(
             self,
-            path: str,
-            body: dict[str, Any],
-            fault: str,
+            recorded: Recorded,
             schema: dict[str, Any],
-            texts: list[str],
+            arrival: tuple[str, int],
             model: str,
         ) -> None:
-            values = payloads.answer_for(schema, salt=texts[-1] if texts else "")
+            path, body, fault = recorded.path, recorded.body, recorded.fault
+            behaviour = fake.behaviour
+            messages = payloads.prompt_messages(path, body)
+            written, corrective = payloads.fields_to_write(messages)
+            realism = behaviour.realism()
+            digest, seen = arrival
+
+            def draws(name: str) -> random.Random:
+                return random.Random(f"{behaviour.seed}:{digest}:{seen}:{name}")
+
+            values = payloads.answer_for(
+                schema,
+                salt=messages[-1][1] if messages else "",
+                written=written,
+                realism=realism.halved() if corrective else realism,
+                draws=draws,
+            )
+            if behaviour.inject:  # a model that slips text of its own into the copy
+                values = {k: f"{v} {behaviour.inject}" if v else v for k, v in values.items()}
             text = json.dumps(values if fault != "violating" else payloads.violating(values))
             if fault == "malformed":
                 text = text[: len(text) // 2]
@@ -262,11 +342,14 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 text = "Sure! Here is the copy:\n```json\n" + text[:-1] + ",}\n```\nEnjoy."
             elif fault == "incomplete":
                 text = text[: len(text) // 3]
-            prompt_ids = tokens.encode(json.dumps(schema, sort_keys=True) + "".join(texts))
+            # Recorded for later requests before anything can go wrong with this one:
+            # OpenAI caches the prefix it read, whatever the model then wrote.
+            prompt_ids = fake.prompt_ids(path, body)
             key = str(body.get("prompt_cache_key") or "")
             cached = fake._cached_tokens(key, prompt_ids)
+            with fake._lock:
+                recorded.cached_tokens = cached
             output_tokens = tokens.count(text)
-            behaviour = fake.behaviour
             delay = behaviour.time_to_first_token
             if behaviour.tokens_per_second > 0:
                 delay += output_tokens / behaviour.tokens_per_second

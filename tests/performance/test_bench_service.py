@@ -14,7 +14,7 @@ from pathlib import Path
 from sbemail.content import OfflineContentModel
 from sbemail.domain import BlockLibrary, VariantBrief, choose_layouts, render, resolve_theme
 from sbemail.service import parse_request
-from sbemail.service.generate import request_seed
+from sbemail.service.requests import request_seed
 
 from http_client import call
 from samples import ROOT, sample_body, sample_names

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from sbemail.domain import BlockLibrary, BlockLibraryError
-from sbemail.domain.blocks import split_template
+from sbemail.domain import BlockLibrary, BlockLibraryError, BrandData, render, resolve_theme
+from sbemail.domain.blocks import PLACEHOLDER, split_template
+from sbemail.domain.facts import EmailFacts
+from sbemail.domain.layouts import Layout
 
 from samples import BLOCKS_DIR, library
 
@@ -98,6 +102,95 @@ def test_every_block_has_a_unique_id():
     assert max(ids.values()) == 1
 
 
+# -- stories, offers, greetings --------------------------------------------------------
+
+
+def _fragment(block) -> ElementTree.Element:
+    return ElementTree.fromstring(f"<fragment>{block.mjml}</fragment>")
+
+
+def _texts(block) -> list[str]:
+    """The full inner markup of each ``mj-text`` of a block, placeholders kept."""
+    found = []
+    for text in _fragment(block).iter("mj-text"):
+        inner = (text.text or "") + "".join(
+            ElementTree.tostring(child, encoding="unicode") for child in text
+        )
+        found.append(inner.strip())
+    return found
+
+
+@pytest.mark.parametrize(
+    ("namespace", "section", "minimum"),
+    [("newsletter", "story", 3), ("shared", "offer", 3), ("shared", "greeting", 2)],
+)
+def test_stories_offers_and_greetings_have_alternatives(namespace, section, minimum):
+    own = [b for b in library() if b.namespace == namespace and b.section == section]
+    assert len(own) >= minimum
+
+
+def test_story_blocks_share_one_vocabulary():
+    stories = library().candidates("newsletter", "story")
+    vocabulary = library().vocabulary("newsletter", "story")
+    assert {s.name for s in vocabulary} == {"kicker", "title", "body", "link_label"}
+    for story in stories:
+        assert story.slots == vocabulary, f"{story.id} speaks its own vocabulary"
+        assert "link.url" in story.context_keys, f"{story.id} links nowhere"
+        assert not _fragment(story).findall(".//mj-image"), f"{story.id} shows an image"
+        assert not story.requires
+
+
+def test_every_coupon_block_shows_the_code_and_requires_it():
+    offers = library().candidates("shared", "offer")
+    coupons = [b for b in offers if "offer.code" in b.requires]
+    assert len(coupons) >= 2 and len(offers) > len(coupons), "coupons and a summary"
+    for block in offers:
+        shows = "offer.code" in block.context_keys
+        assert shows == ("offer.code" in block.requires), block.id
+        assert ("code_label" in {s.name for s in block.slots}) == shows, block.id
+        assert "offer.terms" in block.context_keys, f"{block.id} hides the terms"
+        assert not _fragment(block).findall(".//mj-button"), f"{block.id}: the CTA claims it"
+    for coupon in coupons:
+        assert any("{{ offer.code }}" in text for text in _texts(coupon)), coupon.id
+
+
+def test_the_greeting_blocks_use_the_first_name_only_in_text():
+    greetings = library().candidates("shared", "greeting")
+    assert greetings
+    for greeting in greetings:
+        assert _texts(greeting) == ["{{ salutation }} {{ reader.first_name }},"], greeting.id
+        for element in _fragment(greeting).iter():
+            assert not any("reader." in value for value in element.attrib.values())
+
+
+def test_optional_copy_and_offer_terms_stand_alone_in_their_text():
+    """The renderer drops an ``mj-text`` left empty: an optional value must be its whole
+    content, or the element would stay behind around an empty value."""
+    for block in library():
+        optional = {s.name for s in block.slots if s.optional} | (
+            {"offer.terms"} & block.context_keys
+        )
+        for text in _texts(block):
+            keys = set(PLACEHOLDER.findall(text)) & optional
+            if keys:
+                assert PLACEHOLDER.fullmatch(text), f"{block.id}: {keys} share their text"
+
+
+_BRAND = BrandData.model_validate({"store_name": "Shop", "store_url": "https://shop.example/"})
+
+
+@pytest.mark.parametrize("terms", ["Ends Sunday; one use per customer.", ""])
+def test_a_coupon_shows_the_code_and_leaves_out_missing_terms(terms):
+    theme, _ = resolve_theme(_BRAND, "minimal_clean")
+    facts = EmailFacts(has_offer=True, offer_code="AUTUMN30", offer_terms=terms)
+    for coupon in library().candidates("shared", "offer"):
+        copy = {f"offer__{s.name}": f"{s.name} copy" for s in coupon.slots}
+        email = render(Layout((("offer", coupon),)), theme, _BRAND, copy, facts=facts)
+        assert ("AUTUMN30" in email.html) == ("offer.code" in coupon.requires), coupon.id
+        assert ("one use per customer" in email.html) == bool(terms), coupon.id
+        assert not re.search(r"<mj-text\b[^>]*>\s*</mj-text>", email.mjml), coupon.id
+
+
 # -- strict loading --------------------------------------------------------------------
 
 _GOOD = """<mj-section background-color="{{ theme.surface }}">
@@ -143,6 +236,10 @@ BAD_FRAGMENTS = {
         '<a href="{{ brand.url }}"><a href="{{ brand.url }}">x</a></a>'
     ),
     "empty fragment": "",
+    "merge tag in an attribute": (
+        '<mj-section><mj-column><mj-image src="{{ brand.logo_url }}" '
+        'alt="{{ reader.first_name }}" /></mj-column></mj-section>'
+    ),
 }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -16,11 +20,19 @@ from sbemail.config import Settings
 from sbemail.content import (
     ApiKeySource,
     ContentConfigurationError,
+    ContentSettings,
     OfflineContentModel,
     PooledContentModel,
+    Retrier,
+    open_content_model,
 )
+from sbemail.content.factory import create_provider
+from sbemail.content.prompts import CopyPrompt, build_prompt
+
+from fakes.briefs import brief
 
 ROOT = Path(__file__).resolve().parents[2]
+FACTORY_LOGGER = "sbemail.content.factory"
 
 
 def settings(**env: str) -> Settings:
@@ -132,3 +144,141 @@ def test_an_unreadable_key_fails_clearly_without_details() -> None:
 def test_the_key_never_shows_in_repr() -> None:
     assert "sk-secret" not in repr(ApiKeySource("sk-secret"))
     assert not ApiKeySource().configured
+
+
+# -- what reaches the API: parameters each model accepts --------------------------------
+
+
+@cache
+def prompt() -> CopyPrompt:
+    return build_prompt(brief("northwind"))
+
+
+def built_request(
+    style: str, model: str, effort: str | None = None, copy_prompt: CopyPrompt | None = None
+) -> dict[str, Any]:
+    """The keyword arguments a session of this configuration passes to the SDK."""
+    content = ContentSettings(
+        api_style=style,  # type: ignore[arg-type]
+        model=model,
+        max_output_tokens=900,
+        reasoning_effort=effort,
+    )
+    provider = create_provider(content, ApiKeySource("sk-test"), Retrier())
+    return provider.request(copy_prompt or prompt())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("model", ["gpt-5-mini", "o4-mini", "gpt-4.1-mini", "llama3.1"])
+def test_chat_completions_caps_the_answer_with_max_completion_tokens(model: str) -> None:
+    request = built_request("chat", model)
+    assert request["max_completion_tokens"] == 900
+    assert "max_tokens" not in request  # gpt-5 and the o-series reject it
+
+
+def test_responses_caps_the_answer_with_max_output_tokens() -> None:
+    request = built_request("responses", "gpt-5-mini")
+    assert request["max_output_tokens"] == 900
+    assert "max_tokens" not in request and "max_completion_tokens" not in request
+
+
+@pytest.mark.parametrize("style", ["responses", "chat"])
+def test_both_styles_identify_the_store_by_its_hash(style: str) -> None:
+    request = built_request(style, "gpt-4.1-mini")
+    identifier = prompt().safety_identifier
+    assert identifier and request["safety_identifier"] == identifier
+    assert brief("northwind").request.store_id not in identifier
+    anonymous = dataclasses.replace(prompt(), safety_identifier="")
+    assert "safety_identifier" not in built_request(style, "gpt-4.1-mini", copy_prompt=anonymous)
+
+
+@pytest.mark.parametrize(
+    ("model", "sent"),
+    [
+        ("gpt-5-mini", True),
+        ("gpt-5.1", True),
+        ("o4-mini-2025-04-16", True),
+        ("o3", True),
+        ("gpt-4.1-mini", False),
+        ("gpt-4.1-mini-2025-04-14", False),
+        ("gpt-4o", False),
+    ],
+)
+def test_a_reasoning_effort_reaches_only_reasoning_models(model: str, sent: bool) -> None:
+    responses = built_request("responses", model, "low")
+    chat = built_request("chat", model, "low")
+    if sent:
+        assert responses["reasoning"] == {"effort": "low"}
+        assert chat["reasoning_effort"] == "low"
+    else:
+        assert "reasoning" not in responses and "reasoning_effort" not in responses
+        assert "reasoning_effort" not in chat and "reasoning" not in chat
+
+
+@pytest.mark.parametrize("style", ["responses", "chat"])
+def test_no_reasoning_effort_is_sent_unless_configured(style: str) -> None:
+    request = built_request(style, "gpt-5-mini")
+    assert "reasoning" not in request and "reasoning_effort" not in request
+
+
+def test_an_unknown_reasoning_effort_is_a_configuration_error_at_start() -> None:
+    with pytest.raises(ValueError, match=r"OPENAI_REASONING_EFFORT must be one of .*'extreme'"):
+        build_content_model(settings(OPENAI_API_KEY="k", OPENAI_REASONING_EFFORT="extreme"))
+    with pytest.raises(ValueError, match="OPENAI_REASONING_EFFORT"):
+        ContentSettings(model="gpt-5", reasoning_effort="max")
+    # Spelling is forgiven; an empty value means none.
+    assert ContentSettings(model="gpt-5", reasoning_effort=" High ").reasoning_effort == "high"
+    assert ContentSettings(model="gpt-5", reasoning_effort="  ").reasoning_effort is None
+
+
+def test_an_ignored_reasoning_effort_is_logged_once_at_start_and_exposed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    content = ContentSettings(model="gpt-4.1-mini", reasoning_effort="low", pool_size=2)
+    expected = "OPENAI_REASONING_EFFORT ignored: gpt-4.1-mini takes no reasoning effort"
+    with caplog.at_level(logging.WARNING, logger=FACTORY_LOGGER):
+        model = open_content_model(content, ApiKeySource("sk-test"))
+        for _ in range(3):  # sessions and requests never repeat it
+            with model.pool.session() as session:
+                assert "reasoning" not in session.request(prompt())  # type: ignore[attr-defined]
+    logged = [r.getMessage() for r in caplog.records if r.name == FACTORY_LOGGER]
+    assert logged == [expected]
+    assert model.warnings == (expected,)
+    assert content.warnings() == (expected,)
+
+
+def test_the_service_model_exposes_its_warnings() -> None:
+    ignored = build_content_model(
+        settings(OPENAI_API_KEY="k", OPENAI_MODEL="gpt-4o", OPENAI_REASONING_EFFORT="high")
+    )
+    assert ignored.warnings == (
+        "OPENAI_REASONING_EFFORT ignored: gpt-4o takes no reasoning effort",
+    )
+    unpriced = build_content_model(settings(OPENAI_API_KEY="k", OPENAI_MODEL="gpt-9"))
+    assert unpriced.warnings == ("model gpt-9 has no price: costs are reported as unpriced",)
+    priced_by_configuration = build_content_model(
+        settings(
+            OPENAI_API_KEY="k",
+            OPENAI_MODEL="gpt-9",
+            OPENAI_PRICES='{"gpt-9": {"input": 1, "output": 2}}',
+        )
+    )
+    assert priced_by_configuration.warnings == ()
+    assert build_content_model(settings(OPENAI_API_KEY="k")).warnings == ()
+    taken = build_content_model(
+        settings(OPENAI_API_KEY="k", OPENAI_MODEL="o4-mini", OPENAI_REASONING_EFFORT="low")
+    )
+    assert taken.warnings == ()
+
+
+def test_an_effort_the_model_is_not_documented_to_take_is_sent_with_a_warning() -> None:
+    content = ContentSettings(model="gpt-5.1", reasoning_effort="minimal")
+    (warning,) = content.warnings()
+    assert warning.startswith("OPENAI_REASONING_EFFORT=minimal is not documented for gpt-5.1")
+    assert "none, low, medium, high" in warning
+    assert built_request("responses", "gpt-5.1", "minimal")["reasoning"] == {"effort": "minimal"}
+
+
+def test_the_offline_writer_has_nothing_to_warn_about() -> None:
+    model = build_content_model(settings(OPENAI_REASONING_EFFORT="high"))
+    assert model.provider == "offline" and model.warnings == ()
+    assert OfflineContentModel.warnings == ()

@@ -43,5 +43,5 @@ def test_check_reply_names_what_is_wrong() -> None:
     values["subjectLine"] = "s" * 61
     clean, problems = check_reply(variant, __import__("json").dumps(values))
     assert [(p.field, p.problem) for p in problems] == [
-        ("subjectLine", "longer than 60 characters")
+        ("subjectLine", "61 characters, at most 60")
     ]

@@ -31,7 +31,9 @@ def test_style_id_is_an_alias_of_design_aesthetic() -> None:
         ({"variants": 0}, "variants"),
         ({"variants": 6}, "variants"),
         ({"emailType": "Flyer"}, "emailType"),
-        ({"userContext": "x" * 601}, "userContext"),
+        ({"userContext": "x" * 4001}, "userContext"),
+        ({"tone": "x" * 601}, "tone"),
+        ({"imageContext": "x" * 601}, "imageContext"),
         ({"storeId": "a b"}, "storeId"),
         ({"storeId": "x#y"}, "storeId"),
     ],
@@ -58,9 +60,26 @@ def test_a_bare_store_host_is_accepted_as_https() -> None:
 
 
 def test_free_text_cap_is_configuration() -> None:
-    body = {**sample_body("cedar"), "userContext": "x" * 200}
+    body = {**sample_body("cedar"), "tone": "x" * 200}
     with pytest.raises(InvalidRequestError) as caught:
         parse_request(body, max_text=100)
+    assert fields_of(caught.value) == {"tone"}
+
+
+def test_a_brief_as_long_as_marketers_write_them_is_accepted() -> None:
+    brief = "Our winter letter. " * 210  # 3,990 characters
+    request = parse_request({**sample_body("cedar"), "userContext": brief})
+    assert request.user_context == brief.strip()
+
+
+def test_the_brief_cap_is_configuration_up_to_a_hard_ceiling() -> None:
+    body = {**sample_body("cedar"), "userContext": "x" * 5000}
+    assert len(parse_request(body, max_brief=8000).user_context) == 5000
+    with pytest.raises(InvalidRequestError) as caught:
+        parse_request(body, max_brief=1000)
+    assert fields_of(caught.value) == {"userContext"}
+    with pytest.raises(InvalidRequestError) as caught:
+        parse_request({**body, "userContext": "x" * 20_001}, max_brief=50_000)
     assert fields_of(caught.value) == {"userContext"}
 
 

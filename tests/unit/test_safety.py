@@ -14,7 +14,17 @@ import pytest
 
 from sbemail.domain import BrandData, EmailType, choose_layouts, render, resolve_theme
 from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
-from sbemail.domain.safety import escape_text, neutralise_template_syntax, safe_url
+from sbemail.domain.safety import (
+    MAX_MERGE_TAG_CHARS,
+    MERGE_TAG_PATTERNS,
+    escape_text,
+    host_allowed,
+    is_merge_tag,
+    is_plain_text,
+    merge_tag_platform,
+    neutralise_template_syntax,
+    safe_url,
+)
 
 from samples import library
 
@@ -203,3 +213,93 @@ def test_escaping_leaves_no_markup_quotes_or_template_braces():
     assert not any(ch in escaped for ch in "<>\"'{}|")
     assert neutralise_template_syntax("{{{x}}}") == "{ { {x} } }"
     assert neutralise_template_syntax("*|FNAME|*") == "* |FNAME| *"
+
+
+FIRST_NAME_TAGS = {
+    "*|FNAME|*": "mailchimp",
+    "{{ first_name }}": "klaviyo",
+    "{{ person.first_name }}": "klaviyo",
+    "{{ first_name|default:'there' }}": "klaviyo",
+    "{{ person.first_name|default:'Friend' }}": "klaviyo",
+    "{{ contact.firstname }}": "hubspot",
+    "%%FirstName%%": "salesforce",
+    "%%First_Name%%": "salesforce",
+    "{{${first_name}}}": "braze",
+    "{{${first_name} | default: 'there'}}": "braze",
+    "{{firstName}}": "iterable",
+    "{{first_name}}": "klaviyo",  # SendGrid's Handlebars form reads the same
+    "-first_name-": "sendgrid",
+    "{{ customer.first_name }}": "customerio",
+    "{{ contact.FIRSTNAME }}": "brevo",
+    "%FIRSTNAME%": "activecampaign",
+    "[firstname]": "campaignmonitor",
+    "[firstname,fallback=there]": "campaignmonitor",
+}
+
+
+@pytest.mark.parametrize(("tag", "platform"), FIRST_NAME_TAGS.items())
+def test_each_platforms_first_name_merge_tag_is_known(tag: str, platform: str) -> None:
+    assert merge_tag_platform(tag) == platform and is_merge_tag(tag)
+    assert len(tag) <= MAX_MERGE_TAG_CHARS
+    assert not any(ch in tag for ch in '<>"&\n')  # safe to insert into markup as is
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "",
+        "FNAME",
+        "*|UNSUB|*",
+        "*|LNAME|*",
+        "*|FNAME|* *|UNSUB|*",
+        "{{ first_name }}{{ unsubscribe }}",
+        "{{ first_name }} ",
+        " {{first_name}}x",
+        "{{  first_name  }}",
+        "{{ first_name | upcase }}",
+        "{{ first_name|default:'<b>x</b>' }}",
+        '{{ first_name|default:"there" }}',
+        "{{ first_name|default:'{{x}}' }}",
+        "{{ first_name|default:'" + "x" * 40 + "' }}",
+        "{{ first_name\n}}",
+        "{% if first_name %}{{ first_name }}{% endif %}",
+        "%%=v(@FirstName)=%%",
+        "%%[SET @x = 1]%%",
+        "{{ contact.email }}",
+        "{{${last_name}}}",
+        "[firstname,fallback=<b>]",
+        "<%= first_name %>",
+        "${first_name}",
+        "{{first_name}}\u202e",
+    ],
+)
+def test_anything_else_is_not_a_merge_tag(tag: str) -> None:
+    assert merge_tag_platform(tag) is None and not is_merge_tag(tag)
+
+
+def test_every_platform_in_the_merge_tag_table_is_exercised() -> None:
+    assert set(FIRST_NAME_TAGS.values()) == set(MERGE_TAG_PATTERNS)
+
+
+@pytest.mark.parametrize("value", ["there", "Friend", "chère cliente", "お客様", "valued guest!"])
+def test_plain_text_fallbacks_pass(value: str) -> None:
+    assert is_plain_text(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["<b>you</b>", "{{ x }}", "*|FNAME|*", "%%x%%", "${x}", "a & b", 'say "hi"', "[x]", "\x00"],
+)
+def test_fallbacks_with_markup_or_template_syntax_fail(value: str) -> None:
+    assert not is_plain_text(value)
+
+
+def test_host_matching_takes_the_www_twin_and_subdomains_only() -> None:
+    hosts = frozenset({"www.shop.example"})
+    assert host_allowed("shop.example", hosts)
+    assert host_allowed("WWW.SHOP.EXAMPLE", hosts)
+    assert host_allowed("blog.shop.example", hosts)
+    assert host_allowed("shop.example.", hosts)
+    assert not host_allowed("evilshop.example", hosts)
+    assert not host_allowed("shop.example.evil.example", hosts)
+    assert not host_allowed("example", hosts)

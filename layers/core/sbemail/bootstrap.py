@@ -123,6 +123,7 @@ def services() -> Services:
         settings=GenerationSettings(
             default_variants=settings.default_variants,
             max_text_chars=settings.max_text_chars,
+            max_brief_chars=settings.max_brief_chars,
             concurrency=settings.session_pool_size,
             unsubscribe_target=settings.unsubscribe_target,
         ),

@@ -42,6 +42,7 @@ class Settings:
     session_pool_size: int = 10
     default_variants: int = 3
     max_text_chars: int = 600
+    max_brief_chars: int = 4000
     default_wait_seconds: float = 20.0
     openai_model: str = "gpt-4.1-mini"
     openai_base_url: str | None = None
@@ -88,6 +89,7 @@ class Settings:
             session_pool_size=int(number("SESSION_POOL_SIZE", cls.session_pool_size)),
             default_variants=int(number("DEFAULT_VARIANTS", cls.default_variants)),
             max_text_chars=int(number("MAX_TEXT_CHARS", cls.max_text_chars)),
+            max_brief_chars=int(number("MAX_BRIEF_CHARS", cls.max_brief_chars)),
             default_wait_seconds=number("DEFAULT_WAIT_SECONDS", cls.default_wait_seconds),
             openai_model=text("OPENAI_MODEL", cls.openai_model) or cls.openai_model,
             openai_base_url=text("OPENAI_BASE_URL", None),

@@ -5,12 +5,13 @@ is tested as plain functions.
 """
 
 from .auth import OperatorCheck, check_operator
-from .documents import error_body, job_document, parse_prefer_wait, status_url
+from .documents import error_body, failure_body, job_document, parse_prefer_wait, status_url
 
 __all__ = [
     "OperatorCheck",
     "check_operator",
     "error_body",
+    "failure_body",
     "job_document",
     "parse_prefer_wait",
     "status_url",

@@ -20,6 +20,26 @@ def error_body(code: str, message: str, details: list[Any] | None = None) -> dic
     return {"error": error}
 
 
+def failure_body(job: Job) -> dict[str, Any]:
+    """A failed job's 502 body: why, per variant, and what its billed calls cost."""
+    error = dict(job.error or {})
+    body = error_body(
+        "generation_failed",
+        str(error.get("message") or "the job failed"),
+        [
+            {"index": v.get("index"), "code": v.get("code"), "message": v.get("message")}
+            for v in error.get("variants", [])
+        ]
+        or None,
+    )
+    body["error"]["jobId"] = job.id
+    body["error"]["usage"] = error.get(
+        "usage", {"inputTokens": 0, "outputTokens": 0, "cachedTokens": 0}
+    )
+    body["error"]["costsUSD"] = error.get("costsUSD", {"total": 0.0, "priced": True})
+    return body
+
+
 def parse_prefer_wait(header: str | None, default: float) -> float:
     """Seconds to wait from a ``Prefer: wait=N`` header (RFC 7240), capped at 25."""
     match = _WAIT.search(header or "")

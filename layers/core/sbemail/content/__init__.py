@@ -13,7 +13,13 @@ from .errors import (
     InvalidCopyError,
     SessionPoolTimeoutError,
 )
-from .factory import ContentSettings, open_content_model
+from .factory import (
+    REASONING_EFFORTS,
+    ContentSettings,
+    open_content_model,
+    reasoning_efforts,
+    takes_reasoning_effort,
+)
 from .offline import OfflineContentModel
 from .pool import PooledContentModel, SessionPool
 from .ports import ContentModel, Usage, WrittenCopy
@@ -21,6 +27,7 @@ from .pricing import ModelPrice, PriceTable
 from .retry import Retrier, RetryPolicy
 
 __all__ = [
+    "REASONING_EFFORTS",
     "ApiKeySource",
     "ContentConfigurationError",
     "ContentError",
@@ -40,4 +47,6 @@ __all__ = [
     "Usage",
     "WrittenCopy",
     "open_content_model",
+    "reasoning_efforts",
+    "takes_reasoning_effort",
 ]

@@ -1,10 +1,11 @@
-"""What every model-backed provider shares: retries, validation, one correction, cost.
+"""What every model-backed provider shares: retries, repair, one correction, cost.
 
 A provider only says how to send one request and read one reply (``_send``); this base
-runs it under the retry policy, checks the answer against the brief's schema and slot
-limits, asks once more with the problems listed when the answer is unusable, and
-reports tokens, cost, attempts and retries. Failures become ``ContentError``
-subclasses carrying the same figures.
+runs it under the retry policy, reviews the answer (whitespace normalised, modest
+overruns cut, labels defaulted, foreign addresses removed), asks once more for just
+the fields still wrong, repairs whatever remains, and reports tokens, cost, attempts,
+retries and repairs. Failures become ``ContentError`` subclasses carrying the same
+figures.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import CopyViolation, VariantBrief
+from ..domain import CopyReview, CopyViolation, VariantBrief, review_copy
 from .errors import ContentError, ContentRejectedError, ContentUnavailableError, InvalidCopyError
 from .ports import Usage, WrittenCopy
 from .pricing import PriceTable
 from .prompts import PROMPT_VERSION, CopyPrompt, build_prompt, correction
-from .replies import check_reply
+from .replies import parse_reply
 from .retry import Retrier, Tally, UnreadableReplyError, should_retry, status_of
 
 logger = logging.getLogger(__name__)
@@ -91,29 +92,39 @@ class OpenAICompatibleContentModel(ABC):
         return self._client
 
     def write(self, brief: VariantBrief) -> WrittenCopy:
-        """The validated copy for ``brief``.
+        """The reviewed copy for ``brief``.
 
         Raises:
             ContentUnavailableError: transient failures outlasted attempts or budget.
             ContentRejectedError: the API refused the request (4xx).
-            InvalidCopyError: the answer was unusable twice.
+            InvalidCopyError: the answer stayed unusable (unreadable, refused, or a
+                field without a default left empty) after the corrective call.
         """
         prompt = build_prompt(brief)
         run = _Run(deadline=self._retrier.deadline())
         reply = self._ask(prompt, None, run)
-        clean, problems = self._check(brief, reply)
+        answer = self._read(reply)
+        review = self._review(brief, answer, final=False)
         corrections = 0
-        if problems:
+        if review.problems:
             corrections = 1
-            logger.info("corrective attempt: %s", _summary(problems))
-            reply = self._ask(prompt, FollowUp(reply.text, correction(problems)), run)
-            clean, problems = self._check(brief, reply)
-        if problems:
+            logger.info("corrective attempt: %s", _summary(review.problems))
+            follow_up = FollowUp(reply.text, correction(review.problems))
+            second = self._read(self._ask(prompt, follow_up, run))
+            answer = _merged(answer, second, review.problems)
+            review = self._review(brief, answer, final=True, earlier=review)
+        if review.problems:
             raise InvalidCopyError(
-                f"the model's copy was invalid after a corrective attempt: {_summary(problems)}",
+                f"the model's copy was unusable after a corrective attempt: "
+                f"{_summary(review.problems)}",
                 **self._figures(run),
             )
-        return WrittenCopy(values=dict(clean), corrections=corrections, **self._figures(run))
+        return WrittenCopy(
+            values=dict(review.values),
+            corrections=corrections,
+            repairs=tuple(r.as_dict() for r in review.repairs),
+            **self._figures(run),
+        )
 
     @abstractmethod
     def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:
@@ -130,17 +141,39 @@ class OpenAICompatibleContentModel(ABC):
         run.usage = run.usage + reply.usage
         return reply
 
-    def _check(
-        self, brief: VariantBrief, reply: Reply
-    ) -> tuple[dict[str, str], list[CopyViolation]]:
+    def _read(self, reply: Reply) -> dict[str, Any] | CopyViolation:
+        """The reply's JSON object, or why there is none."""
         if reply.problem:
-            return {}, [CopyViolation("$", reply.problem)]
-        return check_reply(brief, reply.text, repair=self.repair_json)
+            return CopyViolation("$", reply.problem)
+        return parse_reply(reply.text, repair=self.repair_json)
+
+    @staticmethod
+    def _review(
+        brief: VariantBrief,
+        answer: dict[str, Any] | CopyViolation,
+        *,
+        final: bool,
+        earlier: CopyReview | None = None,
+    ) -> CopyReview:
+        """The review of ``answer``, keeping the repairs of an earlier review."""
+        if isinstance(answer, CopyViolation):
+            return CopyReview({}, problems=(answer,))
+        review = review_copy(brief, answer, final=final)
+        if earlier is None:
+            return review
+        repairs = {(r.field, r.action): r for r in (*earlier.repairs, *review.repairs)}
+        return CopyReview(review.values, tuple(repairs.values()), review.problems)
 
     def _figures(self, run: _Run) -> dict[str, Any]:
+        """What the run took, for ``WrittenCopy`` and ``ContentError`` alike.
+
+        ``cost_usd`` is ``None`` when the model has no price: unknown, never reported as
+        free. A priced model that used no tokens costs ``0.0``.
+        """
+        cost_usd: float | None = self._prices.cost(self.model, run.usage)
         return {
             "usage": run.usage,
-            "cost_usd": self._prices.cost(self.model, run.usage),
+            "cost_usd": cost_usd,
             "attempts": run.tally.attempts,
             "retries": run.tally.retries,
         }
@@ -183,7 +216,29 @@ def expect(reply: Any, kind: type, what: str) -> Any:
     return reply
 
 
-def _summary(problems: list[CopyViolation]) -> str:
+def _merged(
+    first: dict[str, Any] | CopyViolation,
+    second: dict[str, Any] | CopyViolation,
+    problems: tuple[CopyViolation, ...],
+) -> dict[str, Any] | CopyViolation:
+    """The first answer with the corrected fields taken from the second.
+
+    A corrective answer fills only the fields it was asked for; when the first answer
+    was unreadable, the second is the whole answer.
+    """
+    if isinstance(first, CopyViolation) or any(p.field == "$" for p in problems):
+        return second
+    if isinstance(second, CopyViolation):
+        return first
+    merged = dict(first)
+    for problem in problems:
+        value = second.get(problem.field)
+        if isinstance(value, str) and value.strip():
+            merged[problem.field] = value
+    return merged
+
+
+def _summary(problems: list[CopyViolation] | tuple[CopyViolation, ...]) -> str:
     return "; ".join(f"{p.field}: {p.problem}" for p in problems[:8])
 
 

@@ -3,8 +3,9 @@
 These servers speak ``POST /v1/chat/completions`` and mostly honour
 ``response_format`` json_schema; those that ignore it get their JSON repaired when it
 is merely wrapped (code fences, prose, trailing commas) and a corrective attempt
-otherwise. Only widely supported parameters are sent, so stricter servers do not
-reject the request.
+otherwise. The answer's ceiling is ``max_completion_tokens``: OpenAI deprecated
+``max_tokens`` and its reasoning models (gpt-5, o-series) reject it. A reasoning effort
+and a ``safety_identifier`` are sent only when there is one to send.
 """
 
 from __future__ import annotations
@@ -17,10 +18,23 @@ from .prompts import SCHEMA_NAME, CopyPrompt, echo
 
 
 class ChatCompletionsContentModel(OpenAICompatibleContentModel):
-    """Copy from ``POST /v1/chat/completions`` with a json_schema ``response_format``."""
+    """Copy from ``POST /v1/chat/completions`` with a json_schema ``response_format``.
+
+    Args:
+        reasoning_effort: sent as ``reasoning_effort``; omitted when ``None``. Pass it
+            only for models that take one (``factory.takes_reasoning_effort``): others
+            reject the parameter. ``open_content_model`` does so.
+    """
 
     provider = "openai-compatible"
     repair_json = True
+    warnings: tuple[str, ...] = ()  # a session's; the pool carries the configuration's
+
+    def __init__(
+        self, client: Any | None, model: str, *, reasoning_effort: str | None = None, **kw: Any
+    ) -> None:
+        super().__init__(client, model, **kw)
+        self._reasoning_effort = reasoning_effort
 
     def request(self, prompt: CopyPrompt, follow_up: FollowUp | None = None) -> dict[str, Any]:
         """The keyword arguments of ``client.chat.completions.create`` for this prompt."""
@@ -32,15 +46,20 @@ class ChatCompletionsContentModel(OpenAICompatibleContentModel):
         if follow_up is not None:
             messages.append({"role": "assistant", "content": echo(follow_up.previous)})
             messages.append({"role": "user", "content": follow_up.message})
-        return {
+        arguments: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": SCHEMA_NAME, "schema": prompt.schema, "strict": True},
             },
-            "max_tokens": self._max_output_tokens,
+            "max_completion_tokens": self._max_output_tokens,
         }
+        if self._reasoning_effort:
+            arguments["reasoning_effort"] = self._reasoning_effort
+        if prompt.safety_identifier:
+            arguments["safety_identifier"] = prompt.safety_identifier
+        return arguments
 
     def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:
         from openai.types.chat import ChatCompletion
@@ -60,7 +79,7 @@ class ChatCompletionsContentModel(OpenAICompatibleContentModel):
         if getattr(message, "refusal", None):
             problem = f"the model refused: {str(message.refusal)[:200]}"
         elif choice.finish_reason == "length":
-            problem = "the answer was cut short (max_tokens)"
+            problem = "the answer was cut short (max_completion_tokens)"
         return Reply(message.content or "", _usage(completion.usage), problem)
 
 

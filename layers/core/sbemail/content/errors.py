@@ -19,7 +19,8 @@ class ContentError(Exception):
     Attributes:
         code: a stable, machine-readable reason (``model_unavailable``, ...).
         usage: tokens consumed before the failure (``None`` when nothing was called).
-        cost_usd: what those tokens cost.
+        cost_usd: what those tokens cost in USD; ``None`` when the model has no price
+            (unknown, not free), ``0.0`` when nothing was billed.
         attempts: HTTP attempts made for this variant.
         retries: attempts that were retries of a transient failure.
     """
@@ -31,7 +32,7 @@ class ContentError(Exception):
         message: str,
         *,
         usage: Usage | None = None,
-        cost_usd: float = 0.0,
+        cost_usd: float | None = 0.0,
         attempts: int = 0,
         retries: int = 0,
     ) -> None:

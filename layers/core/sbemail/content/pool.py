@@ -120,6 +120,11 @@ class PooledContentModel:
 
     Safe to call from many threads at once; at most ``pool.size`` calls run together.
     Keeps running totals of attempts, retries, corrections and failures for metrics.
+
+    Args:
+        warnings: what the configuration asked for but will not get, decided once when
+            the model was opened (``ContentSettings.warnings()``), for the service to
+            report; the sessions themselves carry none.
     """
 
     def __init__(
@@ -128,11 +133,13 @@ class PooledContentModel:
         provider: str,
         model: str,
         prompt_version: str = PROMPT_VERSION,
+        warnings: tuple[str, ...] = (),
     ) -> None:
         self.pool = pool
         self.provider = provider
         self.model = model
         self.prompt_version = prompt_version
+        self.warnings = tuple(warnings)
         self._totals: Counter[str] = Counter()
         self._lock = threading.Lock()
 

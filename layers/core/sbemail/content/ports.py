@@ -52,26 +52,38 @@ class WrittenCopy:
     Attributes:
         values: the copy, by field name (validated by the providers that call a model).
         usage: tokens of every call made for this variant, corrective call included.
-        cost_usd: what those tokens cost, from the configured price table.
+        cost_usd: what those tokens cost in USD, from the configured price table;
+            ``None`` when the model has no price (unknown, not free: a sum over
+            variants that meets ``None`` is incomplete and must say so). ``0.0`` when
+            nothing was billed: the offline writer, or a priced model that used no tokens.
         attempts: HTTP attempts made (1 when the first call succeeded).
         retries: attempts that retried a transient failure (for metrics).
         corrections: corrective calls made after invalid output (0 or 1).
+        repairs: what was changed to make the copy usable (``{field, action,
+            detail}``: shortened, defaulted, foreign address removed).
     """
 
     values: dict[str, object]
     usage: Usage
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
     attempts: int = 0
     retries: int = 0
     corrections: int = 0
+    repairs: tuple[dict[str, str], ...] = ()
 
 
 class ContentModel(Protocol):
-    """Writes copy for a variant. Implementations may raise ``ContentError``."""
+    """Writes copy for a variant. Implementations may raise ``ContentError``.
+
+    ``warnings`` are what the configuration asked for but will not get (a reasoning
+    effort the model takes none of, a model without a price), decided once when the
+    model is opened, for the service to report; empty when all is as configured.
+    """
 
     provider: str
     model: str
     prompt_version: str  # part of the response-cache key: new prompts, new answers
+    warnings: tuple[str, ...]
 
     def write(self, brief: VariantBrief) -> WrittenCopy: ...
 

@@ -3,22 +3,35 @@
 Prices change more often than this code does, so the table is read from configuration
 (``OPENAI_PRICES``, JSON) and merged over the defaults below. Prices are USD per
 million tokens; cached input tokens are billed at their own (lower) rate.
+
+A model the table does not know is *unpriced*, not free: ``PriceTable.cost`` returns
+``None`` for it, so a bill is never silently understated by a missing or misspelt name.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .ports import Usage
 
 _PER_TOKEN = 1_000_000
+# Dated snapshots (``gpt-4.1-mini-2025-04-14``) bill like their model. Only a date is
+# stripped: a longer name such as ``o1-pro`` or ``gpt-4o-audio-preview`` is a different
+# product with a different price, never its prefix's.
+_SNAPSHOT = re.compile(r"^(?P<model>.+)-\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
 class ModelPrice:
-    """USD per million tokens for one model."""
+    """USD per million tokens for one model.
+
+    ``cached_input`` is ``None`` for models without a prompt-cache discount: their
+    cached tokens are billed at the input rate.
+    """
 
     input: float
     output: float
@@ -36,8 +49,9 @@ class ModelPrice:
         return total / _PER_TOKEN
 
 
-# Public list prices (USD / 1M tokens) when this table was written; override them with
-# OPENAI_PRICES rather than editing code.
+# OpenAI's standard-tier list prices (USD / 1M tokens: input, cached input, output) when
+# this table was written. Override or extend them with OPENAI_PRICES rather than
+# editing code; Batch, Flex and Priority processing are billed differently.
 DEFAULT_PRICES: Mapping[str, ModelPrice] = {
     "gpt-4.1": ModelPrice(input=2.00, cached_input=0.50, output=8.00),
     "gpt-4.1-mini": ModelPrice(input=0.40, cached_input=0.10, output=1.60),
@@ -47,11 +61,19 @@ DEFAULT_PRICES: Mapping[str, ModelPrice] = {
     "gpt-5": ModelPrice(input=1.25, cached_input=0.125, output=10.00),
     "gpt-5-mini": ModelPrice(input=0.25, cached_input=0.025, output=2.00),
     "gpt-5-nano": ModelPrice(input=0.05, cached_input=0.005, output=0.40),
+    "gpt-5.1": ModelPrice(input=1.25, cached_input=0.125, output=10.00),
+    "o1": ModelPrice(input=15.00, cached_input=7.50, output=60.00),
+    "o1-pro": ModelPrice(input=150.00, output=600.00),
+    "o3": ModelPrice(input=2.00, cached_input=0.50, output=8.00),
+    "o3-pro": ModelPrice(input=20.00, output=80.00),
+    "o3-mini": ModelPrice(input=1.10, cached_input=0.55, output=4.40),
+    "o4-mini": ModelPrice(input=1.10, cached_input=0.275, output=4.40),
 }
 
 
 class PriceTable:
-    """Model name → price; unknown models (a local server's, say) cost nothing."""
+    """Model name → price. A model without a price is unpriced (``cost`` is ``None``),
+    never free: local servers' models, new or misspelt names alike."""
 
     def __init__(self, prices: Mapping[str, ModelPrice] | None = None) -> None:
         self._prices = dict(DEFAULT_PRICES if prices is None else prices)
@@ -76,17 +98,26 @@ class PriceTable:
         return cls(prices)
 
     def price(self, model: str) -> ModelPrice | None:
-        """The price of ``model``, also for dated snapshots (``gpt-4.1-mini-2025-04-14``)."""
+        """The price of ``model``, also for its dated snapshots (``gpt-4.1-mini-2025-04-14``);
+        ``None`` when the table has none."""
         if model in self._prices:
             return self._prices[model]
-        snapshots = (name for name in self._prices if model.startswith(name + "-"))
-        base = max(snapshots, key=len, default=None)
-        return self._prices[base] if base else None
+        snapshot = _SNAPSHOT.match(model)
+        return self._prices.get(snapshot["model"]) if snapshot else None
 
-    def cost(self, model: str, usage: Usage) -> float:
-        """USD for ``usage`` on ``model`` (0.0 when the model has no price)."""
+    def knows(self, model: str) -> bool:
+        """Whether ``model`` has a price, so that its costs can be reported at all."""
+        return self.price(model) is not None
+
+    def cost(self, model: str, usage: Usage) -> float | None:
+        """USD for ``usage`` on ``model``, or ``None`` when the model has no price.
+
+        ``None`` means *unknown*, not zero: callers that add costs up must report a
+        total with an unpriced part as incomplete rather than treat ``None`` as 0.
+        A priced model that used no tokens costs ``0.0``.
+        """
         price = self.price(model)
-        return round(price.cost(usage), 8) if price else 0.0
+        return round(price.cost(usage), 8) if price is not None else None
 
 
 def _price(model: str, spec: object) -> ModelPrice:
@@ -102,6 +133,6 @@ def _price(model: str, spec: object) -> ModelPrice:
         }
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"price of {model}: needs numeric input and output ({error})") from None
-    if any(v is not None and v < 0 for v in values.values()):
-        raise ValueError(f"price of {model} must not be negative")
+    if any(v is not None and not 0 <= v < math.inf for v in values.values()):  # NaN too
+        raise ValueError(f"price of {model} must be a finite, non-negative number")
     return ModelPrice(**values)  # type: ignore[arg-type]

@@ -39,14 +39,24 @@ def parse_json(text: str, *, repair: bool = False) -> Any:
     raise ValueError("no JSON object in the answer")
 
 
-def check_reply(
-    brief: VariantBrief, text: str, *, repair: bool = False
-) -> tuple[dict[str, str], list[CopyViolation]]:
-    """The clean copy in a reply and its violations (``validate_copy`` after parsing)."""
+def parse_reply(text: str, *, repair: bool = False) -> dict[str, Any] | CopyViolation:
+    """The JSON object in a reply, or the violation that says why there is none."""
     try:
         values = parse_json(text, repair=repair)
     except ValueError:
-        return {}, [CopyViolation("$", "the answer is not valid JSON")]
+        return CopyViolation("$", "the answer is not valid JSON")
+    if not isinstance(values, dict):
+        return CopyViolation("$", "expected a JSON object")
+    return values
+
+
+def check_reply(
+    brief: VariantBrief, text: str, *, repair: bool = False
+) -> tuple[dict[str, str], list[CopyViolation]]:
+    """The strictly valid copy in a reply and its violations (no repairs: for tests)."""
+    values = parse_reply(text, repair=repair)
+    if isinstance(values, CopyViolation):
+        return {}, [values]
     return validate_copy(brief, values)
 
 

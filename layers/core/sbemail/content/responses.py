@@ -3,8 +3,9 @@
 One request per variant: fixed ``instructions``, then the brand context, then the
 variant's brief, answered as strict structured output (``text.format`` json_schema).
 ``store=False`` keeps no conversation on OpenAI's side (there is none to continue:
-every job starts fresh), and ``prompt_cache_key`` routes requests that share a prefix
-to the same cache.
+every job starts fresh), ``prompt_cache_key`` routes requests that share a prefix
+to the same cache, and ``safety_identifier`` (a hash of the store, never its id) lets
+OpenAI attribute abuse to one store instead of the whole account.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ class ResponsesContentModel(OpenAICompatibleContentModel):
     """Copy from ``POST /v1/responses``.
 
     Args:
-        reasoning_effort: passed as ``reasoning.effort`` for reasoning models
-            (``minimal``/``low``...); omitted when ``None`` (other models reject it).
+        reasoning_effort: sent as ``reasoning.effort`` (``low``, ``medium``...);
+            omitted when ``None``. Pass it only for models that take one
+            (``factory.takes_reasoning_effort``): others reject the parameter.
+            ``open_content_model`` does so.
     """
 
     provider = "openai"
+    warnings: tuple[str, ...] = ()  # a session's; the pool carries the configuration's
 
     def __init__(
         self, client: Any | None, model: str, *, reasoning_effort: str | None = None, **kw: Any
@@ -59,6 +63,8 @@ class ResponsesContentModel(OpenAICompatibleContentModel):
         }
         if self._reasoning_effort:
             arguments["reasoning"] = {"effort": self._reasoning_effort}
+        if prompt.safety_identifier:
+            arguments["safety_identifier"] = prompt.safety_identifier
         return arguments
 
     def _send(self, prompt: CopyPrompt, follow_up: FollowUp | None, timeout: float) -> Reply:

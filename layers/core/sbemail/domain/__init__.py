@@ -5,9 +5,22 @@ knows about AWS, HTTP or model providers.
 """
 
 from .blocks import Block, BlockLibrary, BlockLibraryError, Slot, SlotKind
-from .copywriting import CopyField, CopyViolation, VariantBrief, validate_copy
-from .layouts import Layout, choose_layouts
-from .models import BrandData, EmailType, GenerateRequest, Product
+from .copy_review import CopyReview, CopyViolation, Repair, fit, review_copy, validate_copy
+from .copywriting import CopyField, CopyForm, VariantBrief, copy_schema, plan_briefs
+from .facts import EmailFacts, StoryFact, brief_topics
+from .language import detect_language, language_name
+from .layouts import Layout, LayoutFacts, choose_layouts
+from .links import LinkPolicy
+from .models import (
+    BrandData,
+    EmailType,
+    GenerateRequest,
+    Offer,
+    Personalization,
+    Product,
+    Story,
+    store_hosts,
+)
 from .rendering import EmailTooLargeError, RenderedEmail, render
 from .themes import Theme, resolve_theme
 
@@ -17,19 +30,37 @@ __all__ = [
     "BlockLibraryError",
     "BrandData",
     "CopyField",
+    "CopyForm",
+    "CopyReview",
     "CopyViolation",
+    "EmailFacts",
     "EmailTooLargeError",
     "EmailType",
     "GenerateRequest",
     "Layout",
+    "LayoutFacts",
+    "LinkPolicy",
+    "Offer",
+    "Personalization",
     "Product",
     "RenderedEmail",
+    "Repair",
     "Slot",
     "SlotKind",
+    "Story",
+    "StoryFact",
     "Theme",
     "VariantBrief",
+    "brief_topics",
     "choose_layouts",
+    "copy_schema",
+    "detect_language",
+    "fit",
+    "language_name",
+    "plan_briefs",
     "render",
     "resolve_theme",
+    "review_copy",
+    "store_hosts",
     "validate_copy",
 ]

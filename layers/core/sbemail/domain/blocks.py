@@ -3,9 +3,14 @@
 A block lives in ``blocks/<namespace>/<section>/<name>.mjml`` beside a manifest
 ``<name>.json``; its id is ``<namespace>/<section>/<name>``. Placeholders are written
 ``{{ name }}``: a declared *copy slot* (written by the model), or a *context value*
-the renderer supplies from the brand and theme (``theme.*``, ``brand.*``,
-``product.N.*``). Anything else is a library error found at load time, not in a
-caller's email.
+the renderer supplies from the brand, the theme and the request's facts (``theme.*``,
+``brand.*``, ``product.N.*``, ``link.url``, ``offer.*``, ``reader.first_name``).
+Anything else is a library error found at load time, not in a caller's email.
+
+Within one email type, a section speaks one *slot vocabulary*: a slot name means the
+same thing (kind, limit, hint, default) in every block of that section. The model's
+answer schema is built from that vocabulary, so it is the same for every layout of a
+type, and the prompt's cached prefix survives a change of layout.
 
 The MJML engine silently accepts unknown tags and attributes, and misplaced components,
 so loading checks each fragment itself: well-formed XML, only allow-listed tags,
@@ -33,7 +38,18 @@ from .themes import THEME_KEYS
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z][\w.]*)\s*\}\}")
 NAMESPACES = ("newsletter", "productgrid", "promotion", "abandonedcart", "shared")
-SECTIONS = ("header", "hero", "divider", "content", "products", "cta", "footer")
+SECTIONS = (
+    "header",
+    "hero",
+    "greeting",
+    "offer",
+    "divider",
+    "content",
+    "story",
+    "products",
+    "cta",
+    "footer",
+)
 MAX_PRODUCTS = 6
 RAW_SUFFIX = "_markup"
 BRAND_KEYS = frozenset(
@@ -52,12 +68,18 @@ BRAND_KEYS = frozenset(
     }
 )
 PRODUCT_KEYS = frozenset({"name", "url", "image_url", "price", "description"})
-URL_CONTEXT_KEYS = frozenset({"brand.url", "brand.logo_url", "brand.banner_url"})
+URL_CONTEXT_KEYS = frozenset({"brand.url", "brand.logo_url", "brand.banner_url", "link.url"})
+FACT_KEYS = frozenset({"link.url", "offer.code", "offer.terms", "reader.first_name"})
+"""Context values from the request's facts: the link behind this position's button (the
+cart, the offer, the story, else the store), the offer's code and terms, and the
+reader's first-name merge tag (the one template syntax that may reach an email)."""
+REQUIREMENTS = frozenset({"offer.code", "offer.terms"})
+"""Facts a block may require (manifest ``requires``): without them it is not chosen."""
 _PRODUCT_KEY = re.compile(r"^product\.([1-9])\.([a-z_]+)$")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _STYLE = re.compile(r"^\s*([a-z-]+\s*:\s*[^;:\"'<>()\\]+;?\s*)+$")
-_MANIFEST_KEYS = frozenset({"description", "slots", "products"})
-_SLOT_KEYS = frozenset({"kind", "maxLength", "hint"})
+_MANIFEST_KEYS = frozenset({"description", "slots", "products", "requires"})
+_SLOT_KEYS = frozenset({"kind", "maxLength", "hint", "optional", "default"})
 _MAX_SLOT_LENGTH = 2000
 
 
@@ -75,12 +97,21 @@ class SlotKind(StrEnum):
 
 @dataclass(frozen=True)
 class Slot:
-    """One piece of copy the model writes for a block."""
+    """One piece of copy the model writes for a block.
+
+    Attributes:
+        optional: the slot may stay empty (its element is then left out) when there is
+            nothing true to say, rather than be filled with invented copy.
+        default: the block's safe wording for a short label (a button, a kicker): what
+            the email shows when the model's label does not fit.
+    """
 
     name: str
     kind: SlotKind
     max_length: int
     hint: str = ""
+    optional: bool = False
+    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +131,7 @@ class Block:
     description: str = ""
     context_keys: frozenset[str] = field(default_factory=frozenset)
     template: tuple[tuple[str, str | None], ...] = ()
+    requires: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def size(self) -> int:
@@ -133,6 +165,9 @@ class BlockLibrary:
                 raise BlockLibraryError(f"duplicate block id {block.id}")
             self._by_id[block.id] = block
             self._by_place.setdefault((block.namespace, block.section), []).append(block)
+        self._vocabularies = {
+            place: _vocabulary(place, found) for place, found in self._by_place.items()
+        }
         digest = hashlib.sha256()
         for block_id in sorted(self._by_id):
             digest.update(block_id.encode())
@@ -168,6 +203,12 @@ class BlockLibrary:
         own = self._by_place.get((namespace, section), [])
         return list(own) or list(self._by_place.get(("shared", section), []))
 
+    def vocabulary(self, namespace: str, section: str) -> tuple[Slot, ...]:
+        """Every slot the section's blocks use for an email type, in a stable order."""
+        if (namespace, section) in self._by_place:
+            return self._vocabularies[(namespace, section)]
+        return self._vocabularies.get(("shared", section), ())
+
     def __len__(self) -> int:
         return len(self._by_id)
 
@@ -176,6 +217,20 @@ class BlockLibrary:
 
     def stats(self) -> BlockLibraryStats:
         return BlockLibraryStats(len(self._by_id), sum(b.size for b in self._by_id.values()))
+
+
+def _vocabulary(place: tuple[str, str], blocks: list[Block]) -> tuple[Slot, ...]:
+    """The slots of one section's blocks, each name meaning one thing (else an error)."""
+    slots: dict[str, Slot] = {}
+    for block in sorted(blocks, key=lambda b: b.id):
+        for slot in block.slots:
+            known = slots.setdefault(slot.name, slot)
+            if known != slot:
+                raise BlockLibraryError(
+                    f"{block.id}: slot {slot.name!r} differs from the other "
+                    f"{place[0]}/{place[1]} blocks' (one vocabulary per section)"
+                )
+    return tuple(slots.values())
 
 
 def split_template(fragment: str) -> tuple[tuple[str, str | None], ...]:
@@ -203,6 +258,7 @@ def _read_block(path: Path) -> Block:
     assert isinstance(slot_specs, dict)  # checked by _read_manifest
     slots = tuple(_read_slot(block_id, name, spec) for name, spec in slot_specs.items())
     products = _read_products(block_id, section, manifest.get("products", 0))
+    requires = _read_requires(block_id, manifest.get("requires", []))
     mjml = path.read_text(encoding="utf-8").strip()
     used = set(PLACEHOLDER.findall(mjml))
     declared = {slot.name for slot in slots}
@@ -234,6 +290,7 @@ def _read_block(path: Path) -> Block:
         description=str(manifest["description"]),
         context_keys=frozenset(context_keys),
         template=template,
+        requires=requires,
     )
 
 
@@ -262,6 +319,12 @@ def _read_products(block_id: str, section: str, value: object) -> int:
     return value
 
 
+def _read_requires(block_id: str, value: object) -> frozenset[str]:
+    if not isinstance(value, list) or not set(map(str, value)) <= REQUIREMENTS:
+        raise BlockLibraryError(f"{block_id}: requires must list facts of {sorted(REQUIREMENTS)}")
+    return frozenset(map(str, value))
+
+
 def _read_slot(block_id: str, name: str, spec: object) -> Slot:
     if not _SLOT_NAME.match(name) or name.endswith(RAW_SUFFIX):
         raise BlockLibraryError(f"{block_id}: bad slot name {name!r}")
@@ -277,12 +340,20 @@ def _read_slot(block_id: str, name: str, spec: object) -> Slot:
     hint = spec.get("hint", "")
     if not isinstance(hint, str) or (kind in (SlotKind.TEXT, SlotKind.ALT) and not hint):
         raise BlockLibraryError(f"{block_id}: slot {name}: the model needs a hint")
-    return Slot(name=name, kind=kind, max_length=max_length, hint=hint)
+    optional = spec.get("optional", False)
+    default = spec.get("default", "")
+    if not isinstance(optional, bool):
+        raise BlockLibraryError(f"{block_id}: slot {name}: optional must be true or false")
+    if not isinstance(default, str) or len(default) > max_length:
+        raise BlockLibraryError(f"{block_id}: slot {name}: default must fit maxLength")
+    return Slot(name, kind, max_length, hint, optional=optional, default=default)
 
 
 def _check_context_key(block_id: str, key: str, products: int) -> None:
     scope, _, rest = key.partition(".")
     if scope == "theme" and rest in THEME_KEYS:
+        return
+    if key in FACT_KEYS:
         return
     if scope == "brand" and rest in BRAND_KEYS:
         return
@@ -344,6 +415,8 @@ def _check_element(
                 raise BlockLibraryError(f"{block_id}: {name}={value!r} must be a URL placeholder")
         elif name == "style" and not _STYLE.match(PLACEHOLDER.sub("x", value)):
             raise BlockLibraryError(f"{block_id}: style {value!r} is not allowed")
+        elif "reader.first_name" in keys:
+            raise BlockLibraryError(f"{block_id}: the reader's merge tag only goes in text")
         elif name not in ("alt", "title") and any(not k.startswith("theme.") for k in keys):
             raise BlockLibraryError(f"{block_id}: {name} may only use theme values")
     for text in (element.text or "", element.tail or ""):

@@ -1,21 +1,37 @@
-"""What the model is asked to write for one variant, and checking what it wrote.
+"""What the model is asked to write for one variant.
 
-The schema is built from the chosen blocks' slots; field names are
-``<position>__<slot>`` so two blocks may both have a ``headline``.
+The answer schema covers every slot an email type can use (its blocks' one vocabulary
+per section, at every position a layout of that type can have), so it is identical
+for every layout, variant and job of the type: providers cache the prompt prefix that
+starts with it. A brief then names the fields its own layout uses; the others are
+answered empty and ignored. Field names are ``<position>__<slot>``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from .blocks import SlotKind
-from .layouts import Layout
-from .models import GenerateRequest
+from .blocks import BlockLibrary, Slot, SlotKind
+from .facts import EmailFacts
+from .layouts import Layout, choose_layouts, schema_positions
+from .links import LinkPolicy
+from .models import EmailType, GenerateRequest
 
 SUBJECT_MAX = 60
 PREHEADER_MAX = 110
 WRITTEN_KINDS = (SlotKind.TEXT, SlotKind.ALT)
+_HEADLINE_SLOTS = frozenset({"headline", "offer_headline", "title", "subjectLine"})
+
+
+class CopyForm(StrEnum):
+    """How a value may be shortened: a label is replaced, never cut."""
+
+    LABEL = "label"  # buttons, kickers, eyebrows: a safe default when too long
+    HEADLINE = "headline"  # cut at a word boundary, never with an ellipsis
+    SENTENCE = "sentence"  # cut at a sentence boundary, else a word boundary
 
 
 @dataclass(frozen=True)
@@ -26,35 +42,99 @@ class CopyField:
     max_length: int
     hint: str
     position: str
+    optional: bool = False
+    default: str = ""
+    form: CopyForm = CopyForm.SENTENCE
+
+    @classmethod
+    def for_slot(cls, position: str, slot: Slot) -> CopyField:
+        form = (
+            CopyForm.LABEL
+            if slot.default
+            else CopyForm.HEADLINE
+            if slot.name in _HEADLINE_SLOTS
+            else CopyForm.SENTENCE
+        )
+        return cls(
+            f"{position}__{slot.name}",
+            slot.max_length,
+            slot.hint,
+            position,
+            optional=slot.optional,
+            default=slot.default,
+            form=form,
+        )
+
+
+ENVELOPE = (
+    CopyField("subjectLine", SUBJECT_MAX, "email subject line", "envelope", form=CopyForm.HEADLINE),
+    CopyField("preheader", PREHEADER_MAX, "inbox preview text after the subject", "envelope"),
+)
+
+
+@lru_cache(maxsize=32)
+def copy_schema(library: BlockLibrary, email_type: EmailType) -> tuple[CopyField, ...]:
+    """Every field an email of this type can need, in a stable order."""
+    fields = list(ENVELOPE)
+    for position in schema_positions(email_type):
+        for slot in library.vocabulary(email_type.namespace, position.section):
+            if slot.kind in WRITTEN_KINDS:
+                fields.append(CopyField.for_slot(position.name, slot))
+    return tuple(fields)
 
 
 @dataclass(frozen=True)
 class VariantBrief:
-    """Everything a content model needs to write one variant's copy."""
+    """Everything a content model needs to write one variant's copy.
+
+    Attributes:
+        fields: the type's whole schema (the same for every variant of the type).
+        used: the names of the fields this variant's layout shows, in reading order.
+        facts: the request's stories, links, offer and language.
+        hosts: the hosts an address in the copy may name (the store's own).
+    """
 
     request: GenerateRequest
     layout: Layout
     variant_index: int
-    fields: tuple[CopyField, ...] = field(default_factory=tuple)
+    fields: tuple[CopyField, ...]
+    used: tuple[str, ...]
+    facts: EmailFacts
+    hosts: frozenset[str] = frozenset()
 
     @classmethod
-    def for_layout(cls, request: GenerateRequest, layout: Layout, index: int) -> VariantBrief:
-        fields = [
-            CopyField("subjectLine", SUBJECT_MAX, "email subject line", "envelope"),
-            CopyField(
-                "preheader", PREHEADER_MAX, "inbox preview text after the subject", "envelope"
-            ),
-        ]
-        for position, block in layout.positions:
-            for slot in block.slots:
-                if slot.kind in WRITTEN_KINDS:
-                    fields.append(
-                        CopyField(f"{position}__{slot.name}", slot.max_length, slot.hint, position)
-                    )
-        return cls(request=request, layout=layout, variant_index=index, fields=tuple(fields))
+    def for_layout(
+        cls,
+        request: GenerateRequest,
+        layout: Layout,
+        index: int,
+        schema: tuple[CopyField, ...],
+        facts: EmailFacts | None = None,
+    ) -> VariantBrief:
+        shown = {
+            f"{position}__{slot.name}"
+            for position, block in layout.positions
+            for slot in block.slots
+        }
+        used = tuple(f.name for f in schema if f.position == "envelope" or f.name in shown)
+        return cls(
+            request=request,
+            layout=layout,
+            variant_index=index,
+            fields=schema,
+            used=used,
+            facts=facts or EmailFacts.of(request),
+            hosts=LinkPolicy.for_brand(request.brand).hosts,
+        )
+
+    @property
+    def written(self) -> tuple[CopyField, ...]:
+        """The fields this variant's layout shows (what is actually written)."""
+        by_name = {f.name: f for f in self.fields}
+        return tuple(by_name[name] for name in self.used)
 
     def json_schema(self) -> dict[str, Any]:
-        """A strict JSON schema (structured-output compatible) for this variant's copy."""
+        """A strict JSON schema (structured-output compatible) for the type's copy."""
         properties = {
             f.name: {"type": "string", "maxLength": f.max_length, "description": f.hint or f.name}
             for f in self.fields
@@ -67,27 +147,18 @@ class VariantBrief:
         }
 
 
-@dataclass(frozen=True)
-class CopyViolation:
-    field: str
-    problem: str
-
-
-def validate_copy(brief: VariantBrief, values: Any) -> tuple[dict[str, str], list[CopyViolation]]:
-    """The brief's fields from ``values``, and what is wrong with them.
-
-    Missing, non-string, empty or over-long values are violations; extra keys are dropped.
-    """
-    if not isinstance(values, dict):
-        return {}, [CopyViolation("$", "expected a JSON object")]
-    clean: dict[str, str] = {}
-    problems: list[CopyViolation] = []
-    for f in brief.fields:
-        value = values.get(f.name)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(CopyViolation(f.name, "missing or empty"))
-        elif len(value) > f.max_length:
-            problems.append(CopyViolation(f.name, f"longer than {f.max_length} characters"))
-        else:
-            clean[f.name] = " ".join(value.split())
-    return clean, problems
+def plan_briefs(library: BlockLibrary, request: GenerateRequest, seed: str) -> list[VariantBrief]:
+    """One brief per variant of ``request``: its facts, layouts and the type's schema."""
+    facts = EmailFacts.of(request)
+    layouts = choose_layouts(
+        library,
+        request.email_type,
+        facts.layout(len(request.brand.products)),
+        request.variants,
+        seed,
+    )
+    schema = copy_schema(library, request.email_type)
+    return [
+        VariantBrief.for_layout(request, layout, index, schema, facts)
+        for index, layout in enumerate(layouts)
+    ]

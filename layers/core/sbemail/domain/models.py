@@ -2,20 +2,58 @@
 
 The request keeps the original service's field names so its callers can switch without
 changes; brand profiles carry many extra fields (logos, backdrops, nav links, ...) which
-are accepted and ignored.
+are accepted and ignored. The optional facts (offer, cart, stories, language,
+personalization) are checked here once, so everything downstream can trust them: every
+link a caller gives is an http(s) URL on the store's own hosts.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .safety import safe_url
+from .language import detect_language
+from .safety import MAX_MERGE_TAG_CHARS, host_of, is_merge_tag, is_plain_text, safe_url
 
 MAX_FREE_TEXT = 600
+MAX_BRIEF_CHARS = 20_000
+"""Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
+parsing a request, so stored requests stay readable if the cap is lowered later."""
 MAX_PRODUCTS = 6
+MAX_STORIES = 4
+MAX_URL = 2048
+
+_OFFER_CODE = re.compile(r"[\w-]+")
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE | re.ASCII,
+)
+# RFC 5646 language tag (without the grandfathered irregular forms): language[-extlang]
+# [-script][-region](-variant)*(-extension)*[-privateuse], or a private-use tag alone.
+_BCP47 = re.compile(
+    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*"
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+)",
+    re.IGNORECASE | re.ASCII,
+)
+MAX_LANGUAGE_TAG = 35
 
 
 class EmailType(StrEnum):
@@ -36,6 +74,17 @@ class _Lenient(BaseModel):
     """Accept and drop unknown fields: brand profiles carry far more than we use."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+
+def _blank_as_none(value: Any) -> Any:
+    """Callers send ``""`` or ``null`` for a fact they do not have: both mean absent."""
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def _web_link(value: str | None) -> str | None:
+    if value is not None and safe_url(value) is None:
+        raise PydanticCustomError("url", "must be an absolute http(s) URL")
+    return value
 
 
 class Font(_Lenient):
@@ -111,12 +160,119 @@ class BrandData(_Lenient):
         return value if isinstance(value, dict) and value else None
 
 
+def store_hosts(brand: BrandData) -> frozenset[str]:
+    """The store's own hosts: its site's host and that host's ``www.`` twin.
+
+    Subdomains count as well wherever hosts are compared (``safety.host_allowed``), so
+    ``blog.store.example`` is the store's; a social profile or a marketplace is not.
+    """
+    host = host_of(brand.store_url).rstrip(".")
+    if not host:
+        return frozenset()
+    bare = host.removeprefix("www.")
+    return frozenset({host, bare, f"www.{bare}"})
+
+
+class Offer(_Lenient):
+    """What the email offers: described in words, optionally a code, an end, terms, a page."""
+
+    description: str = Field(min_length=1, max_length=300)
+    code: str | None = Field(default=None, min_length=1, max_length=40)
+    ends_at: str | None = Field(default=None, alias="endsAt", max_length=40)
+    terms: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, max_length=MAX_URL)
+
+    @field_validator("code", "ends_at", "terms", "url", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return _blank_as_none(value)
+
+    @field_validator("code")
+    @classmethod
+    def _typeable_code(cls, value: str | None) -> str | None:
+        """A code is typed at checkout: letters, digits, ``-`` and ``_`` only."""
+        if value is not None and not _OFFER_CODE.fullmatch(value):
+            raise PydanticCustomError("offer_code", "only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("ends_at")
+    @classmethod
+    def _iso_8601(cls, value: str | None) -> str | None:
+        """The caller's own string is kept (it is shown and quoted as given), if it parses."""
+        if value is None:
+            return None
+        if _ISO_DATE.fullmatch(value):
+            try:
+                if len(value) == 10:
+                    date.fromisoformat(value)
+                else:
+                    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+                return value
+            except ValueError:
+                pass
+        raise PydanticCustomError("iso_8601", "must be an ISO 8601 date or date-time")
+
+    @field_validator("url")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _web_link(value)
+
+
+class Story(_Lenient):
+    """One story of a newsletter, in the caller's words."""
+
+    title: str | None = Field(default=None, max_length=120)
+    summary: str = Field(min_length=1, max_length=1000)
+    url: str | None = Field(default=None, max_length=MAX_URL)
+
+    @field_validator("title", "url", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return _blank_as_none(value)
+
+    @field_validator("url")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _web_link(value)
+
+
+class Personalization(_Lenient):
+    """The reader's first name: the sending platform's merge tag, and words to use without.
+
+    The merge tag is the only template syntax that may reach an email, and only in the
+    exact forms ``safety.MERGE_TAG_PATTERNS`` lists.
+    """
+
+    first_name: str = Field(alias="firstName", min_length=1, max_length=MAX_MERGE_TAG_CHARS)
+    fallback: str = Field(default="", max_length=40)
+
+    @field_validator("first_name")
+    @classmethod
+    def _known_merge_tag(cls, value: str) -> str:
+        if not is_merge_tag(value):
+            raise PydanticCustomError(
+                "merge_tag",
+                "must be a first-name merge tag of a known email platform, "
+                "e.g. *|FNAME|* or {{ first_name }}",
+            )
+        return value
+
+    @field_validator("fallback")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        if not is_plain_text(value):
+            raise PydanticCustomError(
+                "plain_text", "must be plain text, without markup or template syntax"
+            )
+        return value
+
+
 class GenerateRequest(_Lenient):
     """``POST /api/email/generate`` body, compatible with the original service."""
 
     brand: BrandData = Field(alias="brandData")
     email_type: EmailType = Field(alias="emailType")
-    user_context: str = Field(default="", alias="userContext", max_length=MAX_FREE_TEXT)
+    user_context: str = Field(default="", alias="userContext", max_length=MAX_BRIEF_CHARS)
     tone: str = Field(default="", max_length=MAX_FREE_TEXT)
     image_context: str = Field(default="", alias="imageContext", max_length=MAX_FREE_TEXT)
     design_aesthetic: str = Field(default="", alias="designAesthetic", max_length=60)
@@ -125,8 +281,107 @@ class GenerateRequest(_Lenient):
         default="default", alias="storeId", min_length=1, max_length=128, pattern=r"^[\w.:-]+$"
     )
     variants: int = Field(default=3, ge=1, le=5)
+    offer: Offer | None = None
+    cart_url: str | None = Field(default=None, alias="cartUrl", max_length=MAX_URL)
+    stories: list[Story] | None = Field(default=None, min_length=1, max_length=MAX_STORIES)
+    language: str | None = Field(default=None, max_length=MAX_LANGUAGE_TAG)
+    personalization: Personalization | None = None
+
+    @field_validator("offer", "cart_url", "language", "personalization", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return None if value == {} else _blank_as_none(value)
+
+    @field_validator("stories", mode="before")
+    @classmethod
+    def _no_stories(cls, value: Any) -> Any:
+        return None if value == [] else value
+
+    @field_validator("cart_url")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _web_link(value)
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        """A well-formed BCP 47 tag, in its conventional case (``pt-BR``, ``zh-Hant``)."""
+        if value is None:
+            return None
+        if not _BCP47.fullmatch(value):
+            raise PydanticCustomError("language_tag", "must be a BCP 47 language tag, e.g. pt-BR")
+        return _canonical_case(value)
+
+    @model_validator(mode="after")
+    def _links_stay_on_the_store(self) -> GenerateRequest:
+        """Every link the caller gives must be on the store's hosts; the field is named."""
+        hosts = store_hosts(self.brand)
+        problems: list[InitErrorDetails] = [
+            {
+                "type": PydanticCustomError(
+                    "foreign_host",
+                    "must be a link on the store's site ({hosts})",
+                    {"hosts": ", ".join(sorted(hosts))},
+                ),
+                "loc": loc,
+                "input": url,
+            }
+            for loc, url in self.given_links()
+            if safe_url(url, hosts) is None
+        ]
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, problems)
+        return self
+
+    def given_links(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """The links the caller gave, each with its field's location (request aliases)."""
+        links: list[tuple[tuple[str | int, ...], str]] = []
+        if self.cart_url:
+            links.append((("cartUrl",), self.cart_url))
+        if self.offer is not None and self.offer.url:
+            links.append((("offer", "url"), self.offer.url))
+        for index, story in enumerate(self.stories or ()):
+            if story.url:
+                links.append((("stories", index, "url"), story.url))
+        return links
 
     @property
     def aesthetic(self) -> str:
         """The requested theme: ``designAesthetic``, or its alias ``styleId``."""
         return self.design_aesthetic or self.style_id
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """The store's own hosts (``store_hosts``)."""
+        return store_hosts(self.brand)
+
+    @property
+    def writing_language(self) -> str | None:
+        """The language to write in: ``language`` as given, else the one the caller's own
+        words are written in when their script settles it (``None``: the brief's own)."""
+        if self.language:
+            return self.language
+        parts = [self.user_context]
+        if self.offer is not None:
+            parts.append(self.offer.description)
+        for story in self.stories or ():
+            parts.extend((story.title or "", story.summary))
+        return detect_language("\n".join(parts))
+
+
+def _canonical_case(tag: str) -> str:
+    """BCP 47 case conventions: language lower, script title, region upper."""
+    subtags = tag.split("-")
+    out = [subtags[0].lower()]
+    singleton = subtags[0].lower() == "x"
+    for subtag in subtags[1:]:
+        if singleton or len(subtag) == 1:
+            singleton = True
+            out.append(subtag.lower())
+        elif len(subtag) == 4 and subtag.isalpha():
+            out.append(subtag.title())
+        elif len(subtag) == 2 and subtag.isalpha():
+            out.append(subtag.upper())
+        else:
+            out.append(subtag.lower())
+    return "-".join(out)

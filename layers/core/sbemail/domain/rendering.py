@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from mjml import mjml2html
 
 from . import brand_markup
-from .blocks import RAW_SUFFIX, Block, SlotKind
+from .blocks import RAW_SUFFIX, URL_CONTEXT_KEYS, Block, SlotKind
 from .brand_markup import UNSUBSCRIBE_MERGE_TAG, InvalidStoreURLError, home_url, unsubscribe_target
+from .facts import EmailFacts
 from .layouts import Layout
+from .links import LinkPolicy, position_link
 from .models import BrandData
-from .safety import escape_text, host_of, safe_url
+from .plain_text import to_text
+from .safety import escape_text, is_merge_tag, safe_url, strip_foreign_addresses
 from .themes import Theme
 
 __all__ = [
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 _IMAGE_WITHOUT_SOURCE = re.compile(r'<mj-image\b[^>]*\bsrc=""[^>]*/>')
-_ANGLE_QUOTES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+_EMPTY_TEXT = re.compile(r"<mj-text\b[^>]*>\s*</mj-text>")
 GMAIL_CLIP_BYTES = 102 * 1024
 """Gmail clips messages whose HTML is larger than this."""
 
@@ -53,31 +55,20 @@ class RenderedEmail:
 
 
 @dataclass(frozen=True)
-class LinkPolicy:
-    """Where links in an email may point: the store's site, its socials, its products."""
-
-    hosts: frozenset[str]
-
-    @classmethod
-    def for_brand(cls, brand: BrandData) -> LinkPolicy:
-        urls = [home_url(brand), *brand.social_links.values(), *(p.url for p in brand.products)]
-        return cls(frozenset(host_of(u) for u in urls if safe_url(u)))
-
-    def link(self, url: str, fallback: str) -> str:
-        return safe_url(url, self.hosts) or fallback
-
-
-@dataclass(frozen=True)
 class _Values:
     """Placeholder values: ``text`` are escaped when filled, ``markup`` inserted as is."""
 
     text: dict[str, str]
     markup: dict[str, str]
+    hosts: frozenset[str] = frozenset()  # the only hosts a text may name
 
 
-def brand_context(brand: BrandData, theme: Theme, unsubscribe: str) -> _Values:
-    """Placeholder values from the brand and theme."""
+def brand_context(
+    brand: BrandData, theme: Theme, unsubscribe: str, facts: EmailFacts | None = None
+) -> _Values:
+    """Placeholder values from the brand, the theme and the request's facts."""
     policy = LinkPolicy.for_brand(brand)
+    facts = facts or EmailFacts()
     store_url = home_url(brand)
     logo_url = safe_url(brand.logo_url) or ""
     text = {
@@ -86,6 +77,8 @@ def brand_context(brand: BrandData, theme: Theme, unsubscribe: str) -> _Values:
         "brand.logo_url": logo_url,
         "brand.banner_url": safe_url(brand.banner_url) or "",
         "brand.slogan": brand.slogan,
+        "offer.code": facts.offer_code,
+        "offer.terms": facts.offer_terms,
         **theme.context(),
     }
     for number, product in enumerate(brand.products, start=1):
@@ -105,30 +98,64 @@ def brand_context(brand: BrandData, theme: Theme, unsubscribe: str) -> _Values:
             brand, theme, unsubscribe_target(unsubscribe)
         ),
     }
-    return _Values(text=text, markup=markup)
+    tag = facts.first_name_tag
+    markup["reader.first_name"] = tag if tag and is_merge_tag(tag) else ""
+    return _Values(text=text, markup=markup, hosts=policy.hosts)
 
 
-def fill(block: Block, values: _Values, copy: dict[str, str]) -> str:
+def without_foreign_addresses(brand: BrandData, hosts: frozenset[str]) -> BrandData:
+    """``brand`` with every address that is not the store's removed from its texts.
+
+    Mail clients turn a bare ``evil.example`` or ``x@evil.example`` into a live link,
+    so text from the brand profile obeys the same rule as links.
+    """
+
+    def scrub(text: str) -> str:
+        return " ".join(strip_foreign_addresses(text, hosts)[0].split()) if text else text
+
+    products = [
+        p.model_copy(update={"name": scrub(p.name) or p.name, "description": scrub(p.description)})
+        for p in brand.products
+    ]
+    update: dict[str, object] = {
+        "slogan": scrub(brand.slogan),
+        "description": scrub(brand.description),
+        "products": products,
+    }
+    if brand.address is not None:
+        parts = ("street", "city", "state_code", "postal_code", "country")
+        fields = {name: scrub(getattr(brand.address, name)) for name in parts}
+        update["address"] = brand.address.model_copy(update=fields)
+    return brand.model_copy(update=update)
+
+
+def fill(block: Block, values: _Values, copy: dict[str, str], link: str = "") -> str:
     """The block's fragment with every placeholder replaced, in one pass.
 
     Copy slots are read from ``copy`` (already position-scoped); every text value is
-    escaped, unknown keys become empty, and only renderer-built ``*_markup`` values are
-    inserted unescaped. An image left without a usable source (a product whose image
-    URL was rejected, from a brand without a logo) is dropped rather than shown broken;
-    escaped values hold no ``>``, so the pattern cannot overreach.
+    escaped, unknown keys become empty, and only renderer-built ``*_markup`` values
+    and the validated merge tag are inserted unescaped; ``link`` is this position's
+    ``link.url``. An image left without a usable source (a product whose image URL was
+    rejected, from a brand without a logo) is dropped rather than shown broken, and a
+    text left empty (an optional slot, an offer without terms) is left out; escaped
+    values hold no ``<`` or ``>``, so the patterns cannot overreach.
     """
     out: list[str] = []
     for literal, key in block.template:
         out.append(literal)
         if key is None:
             continue
-        if key.endswith(RAW_SUFFIX):
+        if key.endswith(RAW_SUFFIX) or key == "reader.first_name":
             out.append(values.markup.get(key, ""))
+        elif key == "link.url":
+            out.append(escape_text(link))
         elif key in copy:
             out.append(escape_text(copy[key]))
-        else:
+        elif key in URL_CONTEXT_KEYS or key.startswith("theme.") or key.endswith("_url"):
             out.append(escape_text(values.text.get(key, "")))
-    return _IMAGE_WITHOUT_SOURCE.sub("", "".join(out))
+        else:  # brand, product and offer text: no address that is not the store's
+            out.append(escape_text(_scrub(values.text.get(key, ""), values.hosts)))
+    return _EMPTY_TEXT.sub("", _IMAGE_WITHOUT_SOURCE.sub("", "".join(out)))
 
 
 def _slot_copy(
@@ -143,7 +170,7 @@ def _slot_copy(
         elif slot.kind is SlotKind.IMAGE:
             value = safe_url(value) or ""
         else:
-            value = value[: slot.max_length]
+            value = _scrub(value[: slot.max_length], policy.hosts)
         scoped[slot.name] = value
     return scoped
 
@@ -154,19 +181,29 @@ def assemble(
     brand: BrandData,
     copy: dict[str, str],
     unsubscribe: str = UNSUBSCRIBE_MERGE_TAG,
+    facts: EmailFacts | None = None,
 ) -> str:
     """The full MJML document for a layout, with every placeholder filled."""
-    values = brand_context(brand, theme, unsubscribe)
+    facts = facts or EmailFacts()
     policy = LinkPolicy.for_brand(brand)
+    brand = without_foreign_addresses(brand, policy.hosts)
+    values = brand_context(brand, theme, unsubscribe, facts)
     store_url = values.text["brand.url"]
     body = "\n".join(
-        fill(block, values, _slot_copy(block, position, copy, store_url, policy))
+        fill(
+            block,
+            values,
+            _slot_copy(block, position, copy, store_url, policy),
+            position_link(position, facts, policy, store_url),
+        )
         for position, block in layout.positions
     )
+    subject = escape_text(_scrub(copy.get("subjectLine", ""), policy.hosts))
+    preheader = escape_text(_scrub(copy.get("preheader", ""), policy.hosts))
     head = (
         "<mj-head>"
-        f"<mj-title>{escape_text(copy.get('subjectLine', ''))}</mj-title>"
-        f"<mj-preview>{escape_text(copy.get('preheader', ''))}</mj-preview>"
+        f"<mj-title>{subject}</mj-title>"
+        f"<mj-preview>{preheader}</mj-preview>"
         "<mj-attributes>"
         f'<mj-all font-family="{escape_text(theme.body_font)}" />'
         f'<mj-text color="{theme.text}" font-size="16px" line-height="1.6" padding="0 32px" />'
@@ -182,9 +219,14 @@ def assemble(
         "</mj-head>"
     )
     return (
-        f'<mjml lang="en">{head}<mj-body background-color="{theme.background}" width="600px">\n'
+        f'<mjml lang="{escape_text(facts.language or "en")}">{head}'
+        f'<mj-body background-color="{theme.background}" width="600px">\n'
         f"{body}\n</mj-body></mjml>"
     )
+
+
+def _scrub(text: str, hosts: frozenset[str]) -> str:
+    return " ".join(strip_foreign_addresses(text, hosts)[0].split()) if text else text
 
 
 class EmailTooLargeError(ValueError):
@@ -203,6 +245,7 @@ def render(
     brand: BrandData,
     copy: dict[str, str],
     unsubscribe: str = UNSUBSCRIBE_MERGE_TAG,
+    facts: EmailFacts | None = None,
 ) -> RenderedEmail:
     """Render one variant to MJML, HTML and plain text, never over Gmail's clip size.
 
@@ -218,77 +261,24 @@ def render(
         ValueError: the MJML engine rejects the document, or ``unsubscribe`` is
             neither a merge tag nor an http(s) URL.
     """
-    email = _compile(layout, theme, brand, copy, unsubscribe)
+    email = _compile(layout, theme, brand, copy, unsubscribe, facts)
     if email.size_bytes > GMAIL_CLIP_BYTES and any(p.description for p in brand.products):
         products = [p.model_copy(update={"description": ""}) for p in brand.products]
         compact = brand.model_copy(update={"products": products})
-        email = _compile(layout, theme, compact, copy, unsubscribe)
+        email = _compile(layout, theme, compact, copy, unsubscribe, facts)
     if email.size_bytes > GMAIL_CLIP_BYTES:
         raise EmailTooLargeError(email.size_bytes)
     return email
 
 
 def _compile(
-    layout: Layout, theme: Theme, brand: BrandData, copy: dict[str, str], unsubscribe: str
+    layout: Layout,
+    theme: Theme,
+    brand: BrandData,
+    copy: dict[str, str],
+    unsubscribe: str,
+    facts: EmailFacts | None,
 ) -> RenderedEmail:
-    document = assemble(layout, theme, brand, copy, unsubscribe)
+    document = assemble(layout, theme, brand, copy, unsubscribe, facts)
     html = mjml2html(document, disable_comments=True, fonts={})
     return RenderedEmail(mjml=document, html=html, text=to_text(document))
-
-
-class _TextCollector(HTMLParser):
-    """Collects readable text and link targets from filled MJML, in reading order."""
-
-    _BLOCK_TAGS = frozenset({"mj-text", "mj-button"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self._depth = 0
-        self._href = ""
-        self._link = ""
-        self._buffer: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag in self._BLOCK_TAGS:
-            self._depth += 1
-            self._href = attributes.get("href") or "" if tag == "mj-button" else ""
-        elif tag == "mj-social-element":
-            label, href = attributes.get("alt") or "", attributes.get("href") or ""
-            self.lines.append(f"{label}: {href}")
-        elif tag == "mj-divider":
-            self.lines.append("-" * 24)
-        elif tag == "a" and self._depth:
-            self._link = attributes.get("href") or ""
-        elif tag == "br" and self._depth:
-            self._buffer.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link:
-            self._buffer.append(f" ({self._link})")
-            self._link = ""
-        if tag in self._BLOCK_TAGS and self._depth:
-            self._depth -= 1
-            lines = ("".join(self._buffer)).split("\n")
-            text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
-            if text:
-                self.lines.append(f"{text}: {self._href}" if self._href else text)
-            self._buffer, self._href = [], ""
-
-    def handle_data(self, data: str) -> None:
-        if self._depth:
-            self._buffer.append(data)
-
-
-def to_text(document: str) -> str:
-    """Plain-text alternative of a filled MJML document (same content, same order).
-
-    Copy arrives here already cleaned of template syntax (``escape_text``); angle
-    brackets are shown as look-alike quotes so that no mail client can mistake a
-    plain-text part for markup.
-    """
-    collector = _TextCollector()
-    collector.feed(document)
-    text = "\n\n".join(collector.lines) + "\n"
-    return text.translate(_ANGLE_QUOTES)

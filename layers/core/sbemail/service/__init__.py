@@ -1,8 +1,9 @@
 """Use cases: generating emails as jobs, and operating the service."""
 
 from .errors import InvalidRequestError, JobUnavailableError, ServiceError
-from .generate import GenerationService, GenerationSettings, Submission, parse_request
+from .generate import GenerationService, GenerationSettings, Submission
 from .operations import Limits, OperationsService
+from .requests import parse_request
 
 __all__ = [
     "GenerationService",

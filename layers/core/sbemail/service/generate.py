@@ -7,29 +7,15 @@ HTTP, or which store, queue and model are behind the ports.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import ValidationError
-
-from ..content import ContentError, ContentModel, Usage
-from ..domain import (
-    BlockLibrary,
-    GenerateRequest,
-    Theme,
-    VariantBrief,
-    choose_layouts,
-    render,
-    resolve_theme,
-    validate_copy,
-)
+from ..content import ContentModel
+from ..domain import BlockLibrary, GenerateRequest, Theme, VariantBrief, plan_briefs, resolve_theme
 from ..queue import JobQueue
 from ..storage import (
     Claim,
@@ -40,7 +26,9 @@ from ..storage import (
     JobStore,
     cache_digest,
 )
-from .errors import InvalidRequestError, JobUnavailableError
+from .errors import JobUnavailableError
+from .requests import new_job_id, parse_request, request_seed
+from .variants import failure_document, result_document, write_variant
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
@@ -51,6 +39,7 @@ class GenerationSettings:
     default_variants: int = 3
     max_wait_seconds: float = 25.0
     max_text_chars: int = 600
+    max_brief_chars: int = 4000
     concurrency: int = 10
     unsubscribe_target: str = "*|UNSUB|*"
 
@@ -63,51 +52,6 @@ class Submission:
     job_id: str | None = None
     result: dict[str, Any] | None = None
     coalesced: bool = False
-
-
-def parse_request(body: Any, default_variants: int = 3, max_text: int = 600) -> GenerateRequest:
-    """Validate a request body, naming every invalid field.
-
-    Raises:
-        InvalidRequestError: the body is not an object or a field is invalid.
-    """
-    if not isinstance(body, dict):
-        raise InvalidRequestError("request body must be a JSON object", [{"field": "$"}])
-    if "variants" not in body:
-        body = {**body, "variants": default_variants}
-    try:
-        request = GenerateRequest.model_validate(body)
-    except ValidationError as error:
-        details = [
-            {"field": ".".join(str(part) for part in issue["loc"]), "message": issue["msg"]}
-            for issue in error.errors(include_url=False, include_input=False)
-        ]
-        fields = ", ".join(d["field"] for d in details)
-        raise InvalidRequestError(f"invalid fields: {fields}", details) from None
-    too_long = [
-        {"field": alias, "message": f"at most {max_text} characters"}
-        for alias, value in (
-            ("userContext", request.user_context),
-            ("tone", request.tone),
-            ("imageContext", request.image_context),
-        )
-        if len(value) > max_text
-    ]
-    if too_long:
-        fields = ", ".join(d["field"] for d in too_long)
-        raise InvalidRequestError(f"invalid fields: {fields}", too_long)
-    return request
-
-
-def request_seed(request: GenerateRequest) -> str:
-    """A stable digest of the request, so identical requests get identical layouts."""
-    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def new_job_id() -> str:
-    """192 random bits, URL-safe: unguessable."""
-    return secrets.token_urlsafe(24)
 
 
 class GenerationService:
@@ -138,7 +82,10 @@ class GenerationService:
     def submit(self, body: Any) -> Submission:
         """Answer from the cache, attach to an identical job in flight, or start a job."""
         request = parse_request(
-            body, self._settings.default_variants, self._settings.max_text_chars
+            body,
+            self._settings.default_variants,
+            self._settings.max_text_chars,
+            self._settings.max_brief_chars,
         )
         job_id = new_job_id()
         key = ""
@@ -234,7 +181,7 @@ class GenerationService:
 
     def result(self, job: Job) -> dict[str, Any]:
         """The response document of a completed job."""
-        return _result_document(job, self._store.variants(job.id, job.total))
+        return result_document(job, self._store.variants(job.id, job.total))
 
     # -- worker side ---------------------------------------------------------------------
 
@@ -251,19 +198,9 @@ class GenerationService:
         job = self._store.start(job_id)
         request = GenerateRequest.model_validate(job.request)
         theme, fell_back = resolve_theme(request.brand, request.aesthetic)
-        layouts = choose_layouts(
-            self._library,
-            request.email_type,
-            len(request.brand.products),
-            request.variants,
-            request_seed(request),
-        )
+        briefs = plan_briefs(self._library, request, request_seed(request))
         variants = self._store.variants(job_id, job.total)  # kept from a crashed attempt
-        todo = [
-            VariantBrief.for_layout(request, layout, index)
-            for index, layout in enumerate(layouts)
-            if index not in variants
-        ]
+        todo = [brief for brief in briefs if brief.variant_index not in variants]
         if todo:
             workers = max(1, min(self._settings.concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -272,21 +209,22 @@ class GenerationService:
                 ):
                     self._store.save_variant(job_id, brief.variant_index, payload)
                     variants[brief.variant_index] = payload
-        warning = f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}"
-        self._finish(job, variants, theme, warning if fell_back else None, started)
+        warnings = list(getattr(self._content, "warnings", ()))
+        if fell_back:
+            warnings.append(f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}")
+        self._finish(job, variants, theme, warnings, started)
 
     def _finish(
         self,
         job: Job,
         variants: dict[int, dict[str, Any]],
         theme: Theme,
-        warning: str | None,
+        warnings: list[str],
         started: float,
     ) -> None:
         """Complete (or fail) the job from its variants, and cache the result."""
         if not any("html" in v for v in variants.values()):
-            reasons = "; ".join(v.get("error", {}).get("message", "") for v in variants.values())
-            self._store.fail(job.id, {"code": "generation_failed", "message": reasons[:1000]})
+            self._store.fail(job.id, failure_document(variants))
             self._release(job)
             return
         summary: dict[str, Any] = {
@@ -295,8 +233,8 @@ class GenerationService:
             "theme": theme.name,
             "timesMs": {"generation": round((self._clock() - started) * 1000)},
         }
-        if warning:
-            summary["warnings"] = [warning]
+        if warnings:
+            summary["warnings"] = warnings
         try:
             self._store.complete(job.id, summary)
         except JobStateError:
@@ -304,7 +242,7 @@ class GenerationService:
         if self._cache is not None and job.cache_key:
             completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
             try:
-                self._cache.fill(job.cache_key, job.id, _result_document(completed, variants))
+                self._cache.fill(job.cache_key, job.id, result_document(completed, variants))
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 
@@ -327,60 +265,6 @@ class GenerationService:
                 logger.exception("could not release the cache claim of job %s", job.id)
 
     def _variant(self, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
-        started = self._clock()
-        base = {
-            "index": brief.variant_index,
-            "layoutId": brief.layout.id,
-            "blocks": brief.layout.block_ids,
-        }
-        try:
-            written = self._content.write(brief)
-        except ContentError as error:
-            spent = error.usage or Usage()
-            return {
-                **base,
-                "error": {"code": error.code, "message": str(error)},
-                "usage": spent.as_dict(),
-                "costUSD": error.cost_usd,
-            }
-        copy, problems = validate_copy(brief, written.values)
-        if problems:
-            reasons = "; ".join(f"{p.field}: {p.problem}" for p in problems)
-            return {**base, "error": {"code": "invalid_copy", "message": reasons}}
-        try:
-            email = render(
-                brief.layout, theme, brief.request.brand, copy, self._settings.unsubscribe_target
-            )
-        except ValueError as error:  # e.g. too large for Gmail even in its compact form
-            return {**base, "error": {"code": "render_failed", "message": str(error)}}
-        return {
-            **base,
-            "subjectLine": copy["subjectLine"],
-            "preheader": copy["preheader"],
-            "mjml": email.mjml,
-            "html": email.html,
-            "text": email.text,
-            "sizeBytes": email.size_bytes,
-            "usage": written.usage.as_dict(),
-            "costUSD": written.cost_usd,
-            "timeMs": round((self._clock() - started) * 1000),
-        }
-
-
-def _result_document(job: Job, variants: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """The response of a completed job: its summary, its emails in order, their totals."""
-    emails = [variants[i] for i in sorted(variants)]
-    usage = Usage()
-    cost = 0.0
-    for email in emails:
-        usage = usage + Usage.from_dict(email.get("usage", {}))
-        cost += float(email.get("costUSD", 0.0))
-    return {
-        "success": any("html" in email for email in emails),
-        "jobId": job.id,
-        **job.summary,
-        "cache": "miss",
-        "emails": emails,
-        "usage": usage.as_dict(),
-        "costsUSD": {"total": round(cost, 6)},
-    }
+        return write_variant(
+            self._content, brief, theme, self._settings.unsubscribe_target, self._clock
+        )

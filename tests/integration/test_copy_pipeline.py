@@ -1,0 +1,163 @@
+"""The copy pipeline against a model that behaves like a real one, through the service.
+
+The fake OpenAI server writes some fields past their limits (10-40 % over), pads others
+with whitespace, and answers 5 % of requests with 429; jobs run through the generate
+use case with DynamoDB over the wire. Every variant must still be delivered: overruns
+are repaired or corrected, never fatal. Prompt caching is judged by the fake's own
+accounting (1,024 identical leading tokens per ``prompt_cache_key``, then 128-token
+steps), from the requests the service really sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from sbemail.content import PooledContentModel
+from sbemail.domain import BlockLibrary
+from sbemail.service import GenerationService, GenerationSettings
+from sbemail.storage import DynamoDBJobStore, JobStatus, Table
+
+from fakes.content import API_KEY, pooled_model
+from fakes.openai_server import Behaviour, FakeOpenAI
+from samples import ROOT, sample_body
+
+LIBRARY = BlockLibrary.load(ROOT / "blocks")
+JOBS = 28
+SAMPLES = ("northwind", "cedar", "pixelpet")
+
+
+class NoQueue:
+    """Jobs are run by the test itself, right after submitting."""
+
+    def send(self, job_id: str) -> None:
+        del job_id
+
+
+@dataclass
+class Report:
+    jobs: int = 0
+    failed_jobs: int = 0
+    variants: int = 0
+    delivered: int = 0
+    corrections: int = 0
+    repaired: int = 0
+    output_tokens: int = 0
+    input_tokens: int = 0
+    cached_tokens: int = 0
+    errors: list[Any] = field(default_factory=list)
+
+
+def run_jobs(model: PooledContentModel, table: Table, jobs: int = JOBS) -> Report:
+    service = GenerationService(
+        LIBRARY,
+        model,
+        DynamoDBJobStore(table, ttl_seconds=300),
+        NoQueue(),
+        cache=None,
+        settings=GenerationSettings(concurrency=3),
+    )
+    report = Report()
+    for n in range(jobs):
+        body = sample_body(SAMPLES[n % len(SAMPLES)])
+        body["userContext"] += f" (campaign {n})"
+        job_id = service.submit(body).job_id
+        assert job_id is not None
+        service.run(job_id)
+        job = service.status(job_id)
+        report.jobs += 1
+        if job.status is JobStatus.FAILED:
+            report.failed_jobs += 1
+            report.errors.append(job.error)
+            continue
+        result = service.result(job)
+        for email in result["emails"]:
+            report.variants += 1
+            report.delivered += "html" in email
+            report.corrections += email.get("corrections", 0)
+            report.repaired += bool(email.get("repaired"))
+            if "error" in email:
+                report.errors.append(email["error"])
+        usage = result["usage"]
+        report.input_tokens += usage["inputTokens"]
+        report.output_tokens += usage["outputTokens"]
+        report.cached_tokens += usage["cachedTokens"]
+    return report
+
+
+@pytest.fixture(params=["responses", "chat"])
+def style(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def realistic(overrun: float) -> Behaviour:
+    return Behaviour(
+        api_key=API_KEY,
+        rates={"429": 0.05},
+        overrun_share=overrun,
+        whitespace_noise=0.10,
+    )
+
+
+@pytest.fixture
+def served() -> Iterator[dict[float, FakeOpenAI]]:
+    servers: dict[float, FakeOpenAI] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def _run(style: str, overrun: float, table: Table, servers: dict[float, FakeOpenAI]) -> Report:
+    fake = FakeOpenAI(realistic(overrun))
+    fake.start()
+    servers[overrun] = fake
+    return run_jobs(pooled_model(fake, style), table)
+
+
+def test_at_ten_percent_overrun_every_variant_arrives_with_few_corrections(
+    style: str, fresh_table: Table, served: dict[float, FakeOpenAI]
+) -> None:
+    obedient = _run(style, 0.0, fresh_table, served)
+    report = _run(style, 0.10, fresh_table, served)
+    print(f"\n[{style}] 10% overrun: {report}\n[{style}] obedient: {obedient}")
+    assert report.failed_jobs == 0, report.errors
+    assert report.delivered == report.variants == JOBS * 3, report.errors
+    assert report.corrections <= 0.15 * report.variants
+    assert report.repaired > 0  # the overruns were there, and were repaired
+    per_email = (report.input_tokens + report.output_tokens) / report.variants
+    baseline = (obedient.input_tokens + obedient.output_tokens) / obedient.variants
+    assert per_email <= 1.2 * baseline
+
+
+def test_at_thirty_percent_overrun_no_job_fails(
+    style: str, fresh_table: Table, served: dict[float, FakeOpenAI]
+) -> None:
+    report = _run(style, 0.30, fresh_table, served)
+    print(f"\n[{style}] 30% overrun: {report}")
+    assert report.failed_jobs == 0, report.errors
+    assert report.delivered == report.variants == JOBS * 3, report.errors
+
+
+def test_every_call_after_a_brands_first_is_served_from_the_prompt_cache(
+    fresh_table: Table, served: dict[float, FakeOpenAI]
+) -> None:
+    """Variants of one job, and a brand's next job with another brief, share ≥ 1,024
+    leading tokens with an earlier call (as the fake bills it, OpenAI's rule)."""
+    report = _run("responses", 0.0, fresh_table, served)
+    fake = served[0.0]
+    seen: set[str] = set()
+    first_calls = 0
+    for recorded in fake.requests:
+        if recorded.fault != "ok":
+            continue
+        key = str(recorded.body.get("prompt_cache_key"))
+        if key not in seen:
+            seen.add(key)
+            first_calls += 1
+            continue
+        assert fake.cached_tokens_of(recorded) >= 1024
+    assert first_calls == len(SAMPLES)  # one cold call per brand, then cached
+    assert report.cached_tokens / report.input_tokens > 0.5
