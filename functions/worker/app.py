@@ -31,7 +31,7 @@ def run_record(record: SQSRecord) -> None:
     logger.append_keys(job_id=job_id)
     generation = services().generation
     try:
-        generation.run(job_id)
+        done = generation.run(job_id)
     except Exception as error:
         if (
             int(record.attributes.approximate_receive_count)
@@ -41,6 +41,8 @@ def run_record(record: SQSRecord) -> None:
             metrics.add_metric("JobsAbandoned", MetricUnit.Count, 1)
         raise
     metrics.add_metric("JobsRun", MetricUnit.Count, 1)
+    for name, count in done.items():  # VariantsWritten, CopyCorrections, UnpricedVariants, ...
+        metrics.add_metric(name, MetricUnit.Count, count)
 
 
 @logger.inject_lambda_context

@@ -11,81 +11,14 @@ steps), from the requests the service really sent.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
-from sbemail.content import PooledContentModel
-from sbemail.domain import BlockLibrary
-from sbemail.service import GenerationService, GenerationSettings
-from sbemail.storage import DynamoDBJobStore, JobStatus, Table
+from sbemail.storage import Table
 
 from fakes.content import API_KEY, pooled_model
 from fakes.openai_server import Behaviour, FakeOpenAI
-from samples import ROOT, sample_body
-
-LIBRARY = BlockLibrary.load(ROOT / "blocks")
-JOBS = 28
-SAMPLES = ("northwind", "cedar", "pixelpet")
-
-
-class NoQueue:
-    """Jobs are run by the test itself, right after submitting."""
-
-    def send(self, job_id: str) -> None:
-        del job_id
-
-
-@dataclass
-class Report:
-    jobs: int = 0
-    failed_jobs: int = 0
-    variants: int = 0
-    delivered: int = 0
-    corrections: int = 0
-    repaired: int = 0
-    output_tokens: int = 0
-    input_tokens: int = 0
-    cached_tokens: int = 0
-    errors: list[Any] = field(default_factory=list)
-
-
-def run_jobs(model: PooledContentModel, table: Table, jobs: int = JOBS) -> Report:
-    service = GenerationService(
-        LIBRARY,
-        model,
-        DynamoDBJobStore(table, ttl_seconds=300),
-        NoQueue(),
-        cache=None,
-        settings=GenerationSettings(concurrency=3),
-    )
-    report = Report()
-    for n in range(jobs):
-        body = sample_body(SAMPLES[n % len(SAMPLES)])
-        body["userContext"] += f" (campaign {n})"
-        job_id = service.submit(body).job_id
-        assert job_id is not None
-        service.run(job_id)
-        job = service.status(job_id)
-        report.jobs += 1
-        if job.status is JobStatus.FAILED:
-            report.failed_jobs += 1
-            report.errors.append(job.error)
-            continue
-        result = service.result(job)
-        for email in result["emails"]:
-            report.variants += 1
-            report.delivered += "html" in email
-            report.corrections += email.get("corrections", 0)
-            report.repaired += bool(email.get("repaired"))
-            if "error" in email:
-                report.errors.append(email["error"])
-        usage = result["usage"]
-        report.input_tokens += usage["inputTokens"]
-        report.output_tokens += usage["outputTokens"]
-        report.cached_tokens += usage["cachedTokens"]
-    return report
+from fakes.pipeline import JOBS, SAMPLES, Report, run_jobs
 
 
 @pytest.fixture(params=["responses", "chat"])

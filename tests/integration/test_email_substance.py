@@ -23,6 +23,7 @@ from sbemail.storage import DynamoDBJobStore, JobStatus, Table
 from fakes.content import API_KEY, pooled_model
 from fakes.hostile import foreign_in, hostile_request
 from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.pipeline import NoQueue
 from http_client import call
 from samples import ROOT, sample_body
 
@@ -130,11 +131,6 @@ def test_no_foreign_address_survives_in_any_part(local_url: str, email_type: str
 
 
 # -- with a model -----------------------------------------------------------------------
-
-
-class NoQueue:
-    def send(self, job_id: str) -> None:
-        del job_id
 
 
 @pytest.fixture

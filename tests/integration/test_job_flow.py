@@ -154,3 +154,13 @@ def test_spellings_of_one_theme_share_the_cache_but_unknown_names_do_not(
     service.run(queue.sent[-1])
     other = service.submit({**sample_body("northwind"), "designAesthetic": "chrome"})
     assert other.result is None and not other.coalesced  # its warning names "chrome"
+
+
+def test_a_run_reports_what_it_did_for_the_workers_metrics(fresh_table: Table, clock) -> None:
+    service, _, _ = make_service(fresh_table, clock, CountingContent())
+    job_id = service.submit(sample_body("cedar")).job_id
+    assert job_id is not None
+    done = service.run(job_id)
+    assert done["VariantsWritten"] == 3 and done["VariantsFailed"] == 0
+    assert done["UnpricedVariants"] == 0  # the offline writer costs nothing, known
+    assert service.run(job_id)["VariantsWritten"] == 0  # a redelivery does nothing

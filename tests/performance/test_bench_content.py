@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from sbemail.content import OfflineContentModel, PriceTable, Usage
-from sbemail.content.prompts import build_prompt
+from sbemail.content import OfflineContentModel
 from sbemail.domain import render, resolve_theme
 
 from fakes import tokens
@@ -69,59 +68,6 @@ def test_output_tokens_are_a_small_fraction_of_the_rendered_mjml(fake: FakeOpenA
         f"{fake_mean:.1%}, max {max(fake_ratios):.1%})"
     )
     assert max(ratios) < 0.5
-
-
-def test_prompt_prefix_and_cache_savings(fake: FakeOpenAI) -> None:
-    """The stable prefix's size, and what the prompt cache saves on a brand's next job.
-
-    The answer schema comes first in what the API caches, so the next job's variant
-    hits the cache when it has the same layout; with another layout only requests
-    that share its schema can.
-    """
-    model = pooled_model(fake)
-    prices = PriceTable()
-    print("\n[content] prompt prefix and cache (per variant, gpt-4.1-mini prices)")
-    for name in sample_names():
-        body = sample(name)
-        context = body["userContext"]
-        prompt = build_prompt(briefs_for(body)[0])
-        schema = json.dumps(prompt.schema, sort_keys=True)
-        prefix = tokens.count(schema + prompt.instructions + prompt.context)
-        first = briefs_for(body, layout_seed="job 1", userContext=context + " (job 1)")[0]
-        same = briefs_for(body, layout_seed="job 1", userContext=context + " (job 2)")[0]
-        cold, warm = model.write(first), model.write(same)
-        saving = 1 - prices.cost(MODEL, warm.usage) / prices.cost(MODEL, cold.usage)
-        other = [
-            b
-            for seed in range(20)
-            for b in briefs_for(body, layout_seed=f"other {seed}", userContext=context + " (3)")
-            if b.layout.id != first.layout.id
-        ]
-        elsewhere = model.write(other[0]).usage.cached_tokens if other else None
-        print(
-            f"{name:<10} prefix {prefix:>5} tokens (cacheable from 1024); input "
-            f"{cold.usage.input_tokens}, cached on the next job {warm.usage.cached_tokens} "
-            f"(another layout: {elsewhere}); cost ${cold.cost_usd:.6f} -> "
-            f"${warm.cost_usd:.6f} ({saving:.0%} less)"
-        )
-        assert prefix >= 1024
-        assert warm.usage.cached_tokens > 0
-
-
-def test_cost_per_job(fake: FakeOpenAI) -> None:
-    model = pooled_model(fake)
-    print(
-        "\n[content] cost per job of 3 variants, a brand's first job"
-        " (variants 2-3 share the cached prefix)"
-    )
-    for name in sample_names():
-        usage = Usage()
-        cost = 0.0
-        for variant in briefs_for(sample(name)):
-            written = model.write(variant)
-            usage, cost = usage + written.usage, cost + written.cost_usd
-        print(f"{name:<10} {usage.as_dict()} ${cost:.5f} ({MODEL})")
-        assert cost > 0
 
 
 @pytest.mark.parametrize("sessions", [1, 10])

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from sbemail.content import OfflineContentModel
-from sbemail.domain import BlockLibrary, VariantBrief, choose_layouts, render, resolve_theme
+from sbemail.domain import BlockLibrary, plan_briefs, render, resolve_theme
 from sbemail.service import parse_request
 from sbemail.service.requests import request_seed
 
@@ -49,15 +49,12 @@ def test_bench_render_per_variant() -> None:
     for name in sample_names():
         request = parse_request(sample_body(name))
         theme, _ = resolve_theme(request.brand, request.aesthetic)
-        layouts = choose_layouts(
-            library, request.email_type, len(request.brand.products), 3, request_seed(request)
-        )
-        briefs = [VariantBrief.for_layout(request, layout, i) for i, layout in enumerate(layouts)]
+        briefs = plan_briefs(library, request, request_seed(request))
         copies = [writer.write(brief).values for brief in briefs]
 
         def render_all(briefs=briefs, copies=copies, theme=theme, brand=request.brand) -> None:  # type: ignore[no-untyped-def]
             for brief, copy in zip(briefs, copies, strict=True):
-                render(brief.layout, theme, brand, copy)
+                render(brief.layout, theme, brand, copy, facts=brief.facts)  # type: ignore[arg-type]
 
         samples = [s / len(briefs) for s in _timed(render_all, 20)]
         print(_line(f"render one variant ({name})", samples))

@@ -28,7 +28,7 @@ from ..storage import (
 )
 from .errors import JobUnavailableError
 from .requests import new_job_id, parse_request, request_seed
-from .variants import failure_document, result_document, write_variant
+from .variants import failure_document, result_document, tally, write_variant
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
@@ -185,15 +185,18 @@ class GenerationService:
 
     # -- worker side ---------------------------------------------------------------------
 
-    def run(self, job_id: str) -> None:
+    def run(self, job_id: str) -> dict[str, int]:
         """Generate every variant not yet stored, then complete the job.
 
         Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
         variants already stored are not generated again, so a crashed attempt resumes.
+
+        Returns:
+            what this run did, by metric name (``tally``): nothing for a finished job.
         """
         job = self._store.get(job_id)
         if job is None or job.status.final:
-            return
+            return tally([])
         started = self._clock()
         job = self._store.start(job_id)
         request = GenerateRequest.model_validate(job.request)
@@ -201,6 +204,7 @@ class GenerationService:
         briefs = plan_briefs(self._library, request, request_seed(request))
         variants = self._store.variants(job_id, job.total)  # kept from a crashed attempt
         todo = [brief for brief in briefs if brief.variant_index not in variants]
+        made: list[dict[str, Any]] = []
         if todo:
             workers = max(1, min(self._settings.concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -209,10 +213,12 @@ class GenerationService:
                 ):
                     self._store.save_variant(job_id, brief.variant_index, payload)
                     variants[brief.variant_index] = payload
-        warnings = list(getattr(self._content, "warnings", ()))
+                    made.append(payload)
+        warnings = list(self._content.warnings)
         if fell_back:
             warnings.append(f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}")
         self._finish(job, variants, theme, warnings, started)
+        return tally(made)
 
     def _finish(
         self,

@@ -71,6 +71,18 @@ def write_variant(
     }
 
 
+def tally(payloads: list[dict[str, Any]]) -> dict[str, int]:
+    """What a run of the worker did, for its metrics: variants written and failed, copy
+    repaired or sent back, and variants whose cost is unknown (an unpriced model)."""
+    return {
+        "VariantsWritten": sum("html" in p for p in payloads),
+        "VariantsFailed": sum("error" in p for p in payloads),
+        "VariantsRepaired": sum(bool(p.get("repaired")) for p in payloads),
+        "CopyCorrections": sum(int(p.get("corrections", 0)) for p in payloads),
+        "UnpricedVariants": sum(p.get("costUSD", 0.0) is None for p in payloads),
+    }
+
+
 def spent(variants: dict[int, dict[str, Any]]) -> tuple[Usage, float | None]:
     """Tokens and USD of every variant, failed ones included (``None``: unpriced)."""
     usage = Usage()
