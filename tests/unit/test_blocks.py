@@ -287,7 +287,7 @@ def test_loading_compiles_each_block(tmp_path, monkeypatch):
     def engine_rejects(document: str, **options: object) -> str:
         raise ValueError("unexpected token")
 
-    monkeypatch.setattr("sbemail.domain.blocks.mjml2html", engine_rejects)
+    monkeypatch.setattr("sbemail.domain.block_loading.mjml2html", engine_rejects)
     with pytest.raises(BlockLibraryError, match="does not compile"):
         BlockLibrary.load(tmp_path)
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from sbemail.domain.safety import strip_foreign_addresses
+from sbemail.domain.addresses import strip_foreign_addresses
 
 STORE = frozenset({"northwind.example", "www.northwind.example"})
 

@@ -13,18 +13,15 @@ from html.parser import HTMLParser
 import pytest
 
 from sbemail.domain import BrandData, EmailType, choose_layouts, render, resolve_theme
-from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
-from sbemail.domain.safety import (
+from sbemail.domain.merge_tags import (
     MAX_MERGE_TAG_CHARS,
     MERGE_TAG_PATTERNS,
-    escape_text,
-    host_allowed,
     is_merge_tag,
     is_plain_text,
     merge_tag_platform,
-    neutralise_template_syntax,
-    safe_url,
 )
+from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
+from sbemail.domain.safety import escape_text, host_allowed, neutralise_template_syntax, safe_url
 
 from samples import library
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import CopyViolation, EmailType, VariantBrief
+from ..domain.addresses import strip_foreign_addresses
 from ..domain.language import language_name
-from ..domain.safety import strip_foreign_addresses
 
 PROMPT_VERSION = "copy-v2"
 SCHEMA_NAME = "variant_copy"

@@ -5,22 +5,14 @@ knows about AWS, HTTP or model providers.
 """
 
 from .blocks import Block, BlockLibrary, BlockLibraryError, Slot, SlotKind
+from .brand import BrandData, Product, store_hosts
 from .copy_review import CopyReview, CopyViolation, Repair, fit, review_copy, validate_copy
 from .copywriting import CopyField, CopyForm, VariantBrief, copy_schema, plan_briefs
 from .facts import EmailFacts, StoryFact, brief_topics
 from .language import detect_language, language_name
 from .layouts import Layout, LayoutFacts, choose_layouts
 from .links import LinkPolicy
-from .models import (
-    BrandData,
-    EmailType,
-    GenerateRequest,
-    Offer,
-    Personalization,
-    Product,
-    Story,
-    store_hosts,
-)
+from .models import EmailType, GenerateRequest, Offer, Personalization, Story
 from .rendering import EmailTooLargeError, RenderedEmail, render
 from .themes import Theme, resolve_theme
 

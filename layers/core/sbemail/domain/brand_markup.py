@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .models import BrandData
+from .brand import BrandData
 from .safety import escape_text, safe_url
 from .themes import Theme
 

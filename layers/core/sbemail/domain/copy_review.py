@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .addresses import strip_foreign_addresses
 from .copywriting import CopyField, CopyForm, VariantBrief
-from .safety import strip_foreign_addresses
 
 OVERRUN_TOLERANCE = 1 / 3
 """Overruns up to this share of the limit are cut at a word rather than sent back.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .brand import BrandData
 from .brand_markup import home_url
 from .facts import EmailFacts
-from .models import BrandData
 from .safety import host_of, safe_url
 
 

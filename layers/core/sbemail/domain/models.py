@@ -1,10 +1,10 @@
-"""Request and result models.
+"""The generate request: the original service's fields, and the optional facts.
 
-The request keeps the original service's field names so its callers can switch without
-changes; brand profiles carry many extra fields (logos, backdrops, nav links, ...) which
-are accepted and ignored. The optional facts (offer, cart, stories, language,
-personalization) are checked here once, so everything downstream can trust them: every
-link a caller gives is an http(s) URL on the store's own hosts.
+The request keeps the original service's field names so its callers can switch
+without changes (the brand profile is ``brand.BrandData``). The optional facts (offer,
+cart, stories, language, personalization) are checked here once, so everything
+downstream can trust them: every link a caller gives is an http(s) URL on the store's
+own hosts.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -24,14 +22,14 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .brand import MAX_FREE_TEXT, BrandData, Lenient, store_hosts
 from .language import detect_language
-from .safety import MAX_MERGE_TAG_CHARS, host_of, is_merge_tag, is_plain_text, safe_url
+from .merge_tags import MAX_MERGE_TAG_CHARS, is_merge_tag, is_plain_text
+from .safety import safe_url
 
-MAX_FREE_TEXT = 600
 MAX_BRIEF_CHARS = 20_000
 """Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
 parsing a request, so stored requests stay readable if the cap is lowered later."""
-MAX_PRODUCTS = 6
 MAX_STORIES = 4
 MAX_URL = 2048
 
@@ -70,12 +68,6 @@ class EmailType(StrEnum):
         return self.value.lower()
 
 
-class _Lenient(BaseModel):
-    """Accept and drop unknown fields: brand profiles carry far more than we use."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
-
-
 def _blank_as_none(value: Any) -> Any:
     """Callers send ``""`` or ``null`` for a fact they do not have: both mean absent."""
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
@@ -87,93 +79,7 @@ def _web_link(value: str | None) -> str | None:
     return value
 
 
-class Font(_Lenient):
-    usage: str = ""
-    name: str = Field(default="", max_length=80)
-
-
-class Product(_Lenient):
-    name: str = Field(min_length=1, max_length=120)
-    url: str = Field(default="", max_length=2048)
-    image_url: str = Field(default="", max_length=2048)
-    description: str = Field(default="", max_length=MAX_FREE_TEXT)
-    price: str = Field(default="", max_length=40)
-
-    @field_validator("price", mode="before")
-    @classmethod
-    def _price_as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int | float) else value
-
-
-class Address(_Lenient):
-    street: str = Field(default="", max_length=200)
-    city: str = Field(default="", max_length=100)
-    state_code: str = Field(default="", max_length=40)
-    postal_code: str = Field(default="", max_length=40)
-    country: str = Field(default="", max_length=100)
-
-    def one_line(self) -> str:
-        """The address as a single comma-separated line (empty parts skipped)."""
-        region = " ".join(part for part in (self.state_code, self.postal_code) if part)
-        parts = (self.street, self.city, region, self.country)
-        return ", ".join(part for part in parts if part)
-
-
-class BrandData(_Lenient):
-    store_name: str = Field(min_length=1, max_length=120)
-    store_url: str = Field(min_length=1, max_length=2048)
-    logo_url: str = Field(default="", max_length=2048)
-    banner_url: str = Field(default="", max_length=2048)
-    primary_color: str = Field(default="", max_length=40)
-    text_color: str = Field(default="", max_length=40)
-    body_color: str = Field(default="", max_length=40)
-    button_color: str = Field(default="", max_length=40)
-    button_text_color: str = Field(default="", max_length=40)
-    fonts: list[Font] = Field(default_factory=list, max_length=10)
-    tone: str = Field(default="", max_length=MAX_FREE_TEXT)
-    description: str = Field(default="", max_length=2000)
-    slogan: str = Field(default="", max_length=200)
-    social_links: dict[str, str] = Field(default_factory=dict)
-    address: Address | None = None
-    products: list[Product] = Field(default_factory=list, max_length=MAX_PRODUCTS)
-    custom_hero_image: bool = Field(default=False, alias="customHeroImage")
-
-    @field_validator("store_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        """Brand profiles often give a bare host; read it as https, refuse anything else."""
-        candidate = value if "://" in value else "https://" + value.lstrip("/")
-        if safe_url(candidate) is None:
-            raise ValueError("must be an http(s) URL or a bare host name")
-        return candidate
-
-    @field_validator("social_links", mode="before")
-    @classmethod
-    def _only_filled_links(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items() if isinstance(v, str) and v.strip()}
-        return value
-
-    @field_validator("address", mode="before")
-    @classmethod
-    def _address_or_none(cls, value: Any) -> Any:
-        return value if isinstance(value, dict) and value else None
-
-
-def store_hosts(brand: BrandData) -> frozenset[str]:
-    """The store's own hosts: its site's host and that host's ``www.`` twin.
-
-    Subdomains count as well wherever hosts are compared (``safety.host_allowed``), so
-    ``blog.store.example`` is the store's; a social profile or a marketplace is not.
-    """
-    host = host_of(brand.store_url).rstrip(".")
-    if not host:
-        return frozenset()
-    bare = host.removeprefix("www.")
-    return frozenset({host, bare, f"www.{bare}"})
-
-
-class Offer(_Lenient):
+class Offer(Lenient):
     """What the email offers: described in words, optionally a code, an end, terms, a page."""
 
     description: str = Field(min_length=1, max_length=300)
@@ -218,7 +124,7 @@ class Offer(_Lenient):
         return _web_link(value)
 
 
-class Story(_Lenient):
+class Story(Lenient):
     """One story of a newsletter, in the caller's words."""
 
     title: str | None = Field(default=None, max_length=120)
@@ -236,11 +142,11 @@ class Story(_Lenient):
         return _web_link(value)
 
 
-class Personalization(_Lenient):
+class Personalization(Lenient):
     """The reader's first name: the sending platform's merge tag, and words to use without.
 
     The merge tag is the only template syntax that may reach an email, and only in the
-    exact forms ``safety.MERGE_TAG_PATTERNS`` lists.
+    exact forms ``merge_tags.MERGE_TAG_PATTERNS`` lists.
     """
 
     first_name: str = Field(alias="firstName", min_length=1, max_length=MAX_MERGE_TAG_CHARS)
@@ -267,7 +173,7 @@ class Personalization(_Lenient):
         return value
 
 
-class GenerateRequest(_Lenient):
+class GenerateRequest(Lenient):
     """``POST /api/email/generate`` body, compatible with the original service."""
 
     brand: BrandData = Field(alias="brandData")

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from mjml import mjml2html
 
 from . import brand_markup
+from .addresses import strip_foreign_addresses
 from .blocks import RAW_SUFFIX, URL_CONTEXT_KEYS, Block, SlotKind
+from .brand import BrandData
 from .brand_markup import UNSUBSCRIBE_MERGE_TAG, InvalidStoreURLError, home_url, unsubscribe_target
 from .facts import EmailFacts
 from .layouts import Layout
 from .links import LinkPolicy, position_link
-from .models import BrandData
+from .merge_tags import is_merge_tag
 from .plain_text import to_text
-from .safety import escape_text, is_merge_tag, safe_url, strip_foreign_addresses
+from .safety import escape_text, safe_url
 from .themes import Theme
 
 __all__ = [

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
+from .brand import BrandData
 from .contrast import (
     AA_LARGE,
     AA_TEXT,
@@ -23,7 +24,6 @@ from .contrast import (
     normalise_colour,
     readable_on,
 )
-from .models import BrandData
 
 __all__ = [
     "AESTHETICS",
