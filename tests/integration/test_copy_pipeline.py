@@ -14,11 +14,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from sbemail.storage import Table
+from sbemail.api import failure_body
+from sbemail.service import GenerationService, GenerationSettings
+from sbemail.storage import DynamoDBJobStore, Job, JobStatus, Table
 
 from fakes.content import API_KEY, pooled_model
 from fakes.openai_server import Behaviour, FakeOpenAI
-from fakes.pipeline import JOBS, SAMPLES, Report, run_jobs
+from fakes.pipeline import JOBS, LIBRARY, SAMPLES, NoQueue, Report, run_jobs
+from samples import sample_body
 
 
 @pytest.fixture(params=["responses", "chat"])
@@ -94,3 +97,43 @@ def test_every_call_after_a_brands_first_is_served_from_the_prompt_cache(
         assert fake.cached_tokens_of(recorded) >= 1024
     assert first_calls == len(SAMPLES)  # one cold call per brand, then cached
     assert report.cached_tokens / report.input_tokens > 0.5
+
+
+# -- honest cost ------------------------------------------------------------------------
+
+
+def _one_job(
+    fake: FakeOpenAI, table: Table, model: str = "gpt-4.1-mini"
+) -> tuple[GenerationService, Job]:
+    service = GenerationService(
+        LIBRARY,
+        pooled_model(fake, model=model),
+        DynamoDBJobStore(table, ttl_seconds=300),
+        NoQueue(),
+        settings=GenerationSettings(concurrency=1),
+    )
+    job_id = service.submit(sample_body("northwind")).job_id
+    assert job_id is not None
+    service.run(job_id)
+    return service, service.status(job_id)
+
+
+def test_a_failed_job_still_reports_what_its_calls_cost(fresh_table: Table) -> None:
+    with FakeOpenAI.running(Behaviour(api_key=API_KEY)) as fake:
+        fake.plan(*["violating"] * 6)  # every variant unusable twice: the job fails
+        _, job = _one_job(fake, fresh_table)
+    assert job.status is JobStatus.FAILED
+    body = failure_body(job)["error"]
+    assert body["code"] == "generation_failed" and len(body["details"]) == 3
+    assert body["usage"]["inputTokens"] > 0 and body["usage"]["outputTokens"] > 0
+    assert body["costsUSD"]["priced"] is True and body["costsUSD"]["total"] > 0
+
+
+def test_an_unknown_model_is_reported_unpriced_never_free(fresh_table: Table) -> None:
+    with FakeOpenAI.running(Behaviour(api_key=API_KEY)) as fake:
+        service, job = _one_job(fake, fresh_table, model="gpt-9-preview")
+    result = service.result(job)
+    assert result["costsUSD"] == {"total": None, "priced": False}
+    assert all(email["costUSD"] is None for email in result["emails"])
+    assert any("no price" in warning for warning in result["warnings"])
+    assert result["usage"]["inputTokens"] > 0

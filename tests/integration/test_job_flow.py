@@ -127,10 +127,12 @@ def test_abandoning_marks_the_job_failed_and_frees_the_cache_key(fresh_table: Ta
     service.abandon(first, "RuntimeError: model unreachable")
     failed = store.get(first)
     assert failed is not None and failed.status is JobStatus.FAILED
-    assert failed.error == {
-        "code": "generation_failed",
-        "message": "RuntimeError: model unreachable",
-    }
+    assert failed.error is not None
+    assert (failed.error["code"], failed.error["message"]) == (
+        "generation_failed",
+        "RuntimeError: model unreachable",
+    )
+    assert failed.error["usage"] == {"inputTokens": 0, "outputTokens": 0, "cachedTokens": 0}
     retry = service.submit(sample_body("cedar"))
     assert retry.job_id != first and not retry.coalesced
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sbemail.api import check_operator, job_document, parse_prefer_wait, status_url
+from sbemail.api import check_operator, failure_body, job_document, parse_prefer_wait, status_url
 from sbemail.storage import Job, JobStatus
 
 
@@ -55,3 +55,18 @@ def test_job_document_shows_result_only_when_completed() -> None:
     }
     done = Job(id="j", store_id="s", status=JobStatus.COMPLETED, request={}, total=3, done=3)
     assert job_document(done, {"x": 1})["result"] == {"x": 1}
+
+
+def test_a_failed_jobs_body_names_each_variants_reason_and_the_cost() -> None:
+    error = {
+        "code": "generation_failed",
+        "message": "model unavailable",
+        "variants": [{"index": 0, "code": "model_unavailable", "message": "HTTP 503"}],
+        "usage": {"inputTokens": 2400, "outputTokens": 0, "cachedTokens": 0},
+        "costsUSD": {"total": 0.00096, "priced": True},
+    }
+    job = Job(id="j1", store_id="s", status=JobStatus.FAILED, request={}, total=1, error=error)
+    body = failure_body(job)["error"]
+    assert body["code"] == "generation_failed" and body["jobId"] == "j1"
+    assert body["details"] == [{"index": 0, "code": "model_unavailable", "message": "HTTP 503"}]
+    assert body["usage"]["inputTokens"] == 2400 and body["costsUSD"]["total"] == 0.00096

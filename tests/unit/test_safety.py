@@ -19,6 +19,7 @@ from sbemail.domain.merge_tags import (
     is_merge_tag,
     is_plain_text,
     merge_tag_platform,
+    with_fallback,
 )
 from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
 from sbemail.domain.safety import escape_text, host_allowed, neutralise_template_syntax, safe_url
@@ -300,3 +301,23 @@ def test_host_matching_takes_the_www_twin_and_subdomains_only() -> None:
     assert not host_allowed("evilshop.example", hosts)
     assert not host_allowed("shop.example.evil.example", hosts)
     assert not host_allowed("example", hosts)
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("*|FNAME|*", "*|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*"),
+        ("{{ first_name }}", "{{ first_name|default:'there' }}"),
+        ("{{ person.first_name|default:'friend' }}", "{{ person.first_name|default:'friend' }}"),
+        ("{{${first_name}}}", "{{${first_name} | default: 'there'}}"),
+        ("[firstname]", "[firstname,fallback=there]"),
+        ("%%FirstName%%", "%%FirstName%%"),  # its default lives in the account settings
+        ("{{ evil }}", ""),  # not a merge tag: nothing reaches the email
+    ],
+)
+def test_the_fallback_is_written_in_each_platforms_own_syntax(tag: str, expected: str) -> None:
+    assert with_fallback(tag, "there") == expected
+
+
+def test_a_fallback_that_is_not_plain_words_is_left_out() -> None:
+    assert with_fallback("{{ first_name }}", "th'ere }}") == "{{ first_name }}"

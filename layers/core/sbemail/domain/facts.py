@@ -44,6 +44,7 @@ class EmailFacts:
             store's home); checked against the store's hosts when rendered.
         offer_code, offer_terms: shown by the offer box, as given.
         first_name_tag: the reader's first-name merge tag ("" without personalization).
+        first_name_fallback: what to greet a reader without a name with.
         language: the language to write in (BCP 47), when known.
     """
 
@@ -53,6 +54,7 @@ class EmailFacts:
     offer_code: str = ""
     offer_terms: str = ""
     first_name_tag: str = ""
+    first_name_fallback: str = ""
     language: str | None = None
 
     @classmethod
@@ -73,6 +75,7 @@ class EmailFacts:
             offer_code=(offer.code or "") if offer else "",
             offer_terms=(offer.terms or "") if offer else "",
             first_name_tag=personalization.first_name if personalization else "",
+            first_name_fallback=personalization.fallback if personalization else "",
             language=request.writing_language,
         )
 

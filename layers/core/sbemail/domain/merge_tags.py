@@ -78,3 +78,31 @@ def is_plain_text(value: str) -> bool:
         or CONTROL_CHARACTERS.search(value)
         or TEMPLATE_DELIMITER.search(value)
     )
+
+
+_FALLBACK = re.compile(r"[A-Za-z0-9\u00C0-\u024F .,!-]{1,20}")
+
+
+def with_fallback(tag: str, fallback: str) -> str:
+    """``tag`` written so the platform shows ``fallback`` for readers without a name.
+
+    Only in each platform's own syntax for a default, and only when ``tag`` carries
+    none yet: Mailchimp's conditional merge tags, Klaviyo's and Braze's ``default``
+    filter, Campaign Monitor's ``fallback``. Other platforms set defaults in their own
+    account settings, so their tag is returned as it is; so is any ``fallback`` outside
+    the short plain words a default may hold. Returns ``""`` for an unknown ``tag``.
+    """
+    platform = merge_tag_platform(tag)
+    if platform is None:
+        return ""
+    if not fallback or not _FALLBACK.fullmatch(fallback) or "default" in tag:
+        return tag
+    if platform == "mailchimp":
+        return f"*|IF:FNAME|*{tag}*|ELSE:|*{fallback}*|END:IF|*"
+    if platform == "klaviyo":
+        return tag.rstrip("} ").rstrip() + f"|default:'{fallback}' }}}}"
+    if platform == "braze":
+        return tag[: -len("}}")] + f" | default: '{fallback}'}}}}"
+    if platform == "campaignmonitor" and "fallback" not in tag:
+        return tag[:-1] + f",fallback={fallback}]"
+    return tag

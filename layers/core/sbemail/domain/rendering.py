@@ -21,7 +21,7 @@ from .brand_markup import UNSUBSCRIBE_MERGE_TAG, InvalidStoreURLError, home_url,
 from .facts import EmailFacts
 from .layouts import Layout
 from .links import LinkPolicy, position_link
-from .merge_tags import is_merge_tag
+from .merge_tags import with_fallback
 from .plain_text import to_text
 from .safety import escape_text, safe_url
 from .themes import Theme
@@ -100,8 +100,8 @@ def brand_context(
             brand, theme, unsubscribe_target(unsubscribe)
         ),
     }
-    tag = facts.first_name_tag
-    markup["reader.first_name"] = tag if tag and is_merge_tag(tag) else ""
+    # the one template syntax that reaches an email: checked, in the platform's form
+    markup["reader.first_name"] = with_fallback(facts.first_name_tag, facts.first_name_fallback)
     return _Values(text=text, markup=markup, hosts=policy.hosts)
 
 

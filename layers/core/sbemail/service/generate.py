@@ -257,8 +257,9 @@ class GenerationService:
         job = self._store.get(job_id)
         if job is None or job.status.final:
             return
+        error = failure_document(self._store.variants(job_id, job.total))  # billed so far
         try:
-            self._store.fail(job_id, {"code": "generation_failed", "message": reason[:1000]})
+            self._store.fail(job_id, {**error, "message": reason[:1000]})
         except JobStateError:
             return
         self._release(job)
