@@ -238,7 +238,7 @@ class FakeOpenAI:
         """Tokens of ``ids`` served from a simulated prompt cache under ``key``."""
         with self._lock:
             seen = self._prefixes.setdefault(key, [])
-            best = max((_common_prefix(ids, earlier) for earlier in seen), default=0)
+            best = max((common_prefix(ids, earlier) for earlier in seen), default=0)
             seen.append(ids)
             del seen[:-16]
         if best < _CACHE_MINIMUM:
@@ -246,7 +246,8 @@ class FakeOpenAI:
         return best // _CACHE_BLOCK * _CACHE_BLOCK
 
 
-def _common_prefix(a: list[int], b: list[int]) -> int:
+def common_prefix(a: list[int], b: list[int]) -> int:
+    """How many leading tokens two prompts share (what a prompt cache can serve)."""
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

@@ -19,7 +19,7 @@ from sbemail.service import GenerationService, GenerationSettings
 from sbemail.storage import DynamoDBJobStore, Job, JobStatus, Table
 
 from fakes.content import API_KEY, pooled_model
-from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.openai_server import Behaviour, FakeOpenAI, common_prefix
 from fakes.pipeline import JOBS, LIBRARY, SAMPLES, NoQueue, Report, run_jobs
 from samples import sample_body
 
@@ -95,19 +95,10 @@ def test_every_call_after_a_brands_first_shares_a_cacheable_prefix(
         if not seen:
             first_calls += 1
         else:
-            assert max(_shared(ids, other) for other in seen) >= 1024
+            assert max(common_prefix(ids, other) for other in seen) >= 1024
         seen.append(ids)
     assert first_calls == len(SAMPLES)  # one key per brand and type
     assert report.cached_tokens / report.input_tokens > 0.5  # as billed
-
-
-def _shared(a: list[int], b: list[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 # -- honest cost ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import openai
 import pytest
 
 from fakes import tokens
-from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.openai_server import Behaviour, FakeOpenAI, common_prefix
 
 # The suite's fake key (as ``fakes.content`` uses), restated so that these tests do
 # not import the production content package.
@@ -305,15 +305,6 @@ def test_a_violating_answer_breaks_fields_the_prompt_asked_for() -> None:
 # -- prompt caching and usage --------------------------------------------------------
 
 
-def shared_prefix(first: list[int], second: list[int]) -> int:
-    n = 0
-    for a, b in zip(first, second, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n
-
-
 @pytest.mark.parametrize("api", ["responses", "chat"])
 def test_a_shared_prefix_is_cached_per_key_in_128_token_blocks(api: Api) -> None:
     path = "/responses" if api == "responses" else "/chat/completions"
@@ -324,7 +315,7 @@ def test_a_shared_prefix_is_cached_per_key_in_128_token_blocks(api: Api) -> None
         bodies = fake.bodies(path)
         billed = [fake.cached_tokens_of(recorded) for recorded in fake.requests]
     ids = [FakeOpenAI.prompt_ids("/v1" + path, body) for body in bodies]
-    shared = shared_prefix(ids[0], ids[1])
+    shared = common_prefix(ids[0], ids[1])
     assert shared > 1024
     assert cold.cached_tokens == 0
     assert warm.cached_tokens % 128 == 0 and 1024 <= warm.cached_tokens <= shared

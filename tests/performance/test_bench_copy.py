@@ -20,20 +20,11 @@ from sbemail.storage import Table
 from fakes import tokens
 from fakes.briefs import briefs_for, sample, sample_names
 from fakes.content import API_KEY, pooled_model
-from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.openai_server import Behaviour, FakeOpenAI, common_prefix
 from fakes.pipeline import run_jobs
 
 MODEL = "gpt-4.1-mini"
 GOAL_USD = 0.0027  # per 3-variant email on a warm brand (the goal)
-
-
-def _shared(a: list[int], b: list[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def test_prefix_cache_and_cost_per_email() -> None:
@@ -57,8 +48,8 @@ def test_prefix_cache_and_cost_per_email() -> None:
                 for n in (1, 2)
             ]
             ids = [[fake.prompt_ids("/v1/responses", _body(b)) for b in job] for job in jobs]
-            within = min(_shared(ids[0][0], later) for later in ids[0][1:])
-            across = _shared(ids[0][0], ids[1][0])
+            within = min(common_prefix(ids[0][0], later) for later in ids[0][1:])
+            across = common_prefix(ids[0][0], ids[1][0])
             spent = []
             for job in jobs:
                 usage = Usage()

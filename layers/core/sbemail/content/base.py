@@ -62,11 +62,14 @@ class OpenAICompatibleContentModel(ABC):
         retrier: the retry policy runner (a default one when omitted).
         prices: the price table used for ``cost_usd``.
         max_output_tokens: ceiling on the answer's length (a cost and runaway guard).
+        reasoning_effort: sent only when given; pass it only for models that take one
+            (``factory.takes_reasoning_effort``): others reject the parameter.
     """
 
     provider = "openai"
     prompt_version = PROMPT_VERSION
     repair_json = False
+    warnings: tuple[str, ...] = ()  # a session's; the pool carries the configuration's
 
     def __init__(
         self,
@@ -76,6 +79,7 @@ class OpenAICompatibleContentModel(ABC):
         retrier: Retrier | None = None,
         prices: PriceTable | None = None,
         max_output_tokens: int = 2048,
+        reasoning_effort: str | None = None,
     ) -> None:
         if client is None:
             import openai
@@ -86,6 +90,7 @@ class OpenAICompatibleContentModel(ABC):
         self._retrier = retrier or Retrier()
         self._prices = prices or PriceTable()
         self._max_output_tokens = max_output_tokens
+        self._reasoning_effort = reasoning_effort
 
     @property
     def client(self) -> Any:

@@ -20,21 +20,10 @@ from .prompts import SCHEMA_NAME, CopyPrompt, echo
 class ResponsesContentModel(OpenAICompatibleContentModel):
     """Copy from ``POST /v1/responses``.
 
-    Args:
-        reasoning_effort: sent as ``reasoning.effort`` (``low``, ``medium``...);
-            omitted when ``None``. Pass it only for models that take one
-            (``factory.takes_reasoning_effort``): others reject the parameter.
-            ``open_content_model`` does so.
+    A reasoning effort, when given, is sent as ``reasoning.effort``.
     """
 
     provider = "openai"
-    warnings: tuple[str, ...] = ()  # a session's; the pool carries the configuration's
-
-    def __init__(
-        self, client: Any | None, model: str, *, reasoning_effort: str | None = None, **kw: Any
-    ) -> None:
-        super().__init__(client, model, **kw)
-        self._reasoning_effort = reasoning_effort
 
     def request(self, prompt: CopyPrompt, follow_up: FollowUp | None = None) -> dict[str, Any]:
         """The keyword arguments of ``client.responses.create`` for this prompt."""
