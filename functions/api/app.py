@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -10,8 +10,16 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from sbemail.api import failure_body, job_document, parse_prefer_wait, status_url
-from sbemail.api.resolver import error_response, guard_operations, json_response, map_errors
+from sbemail.api import (
+    answered_result,
+    arrival_time,
+    failure_body,
+    job_document,
+    json_body,
+    parse_prefer_wait,
+    status_url,
+)
+from sbemail.api.resolver import guard_operations, json_response, map_errors
 from sbemail.bootstrap import services
 from sbemail.service import InvalidRequestError
 
@@ -32,13 +40,9 @@ def health() -> dict[str, Any]:
 @app.post("/api/email/generate")
 @app.post("/api/generate-emails")
 def generate() -> Response:
-    raw = app.current_event.decoded_body or ""
-    if len(raw.encode()) > MAX_BODY_BYTES:
-        return error_response(413, "body_too_large", f"request body exceeds {MAX_BODY_BYTES} bytes")
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        return error_response(400, "invalid_json", "request body is not valid JSON")
+    event = app.current_event
+    arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
+    body = json_body(event.body, event.is_base64_encoded, MAX_BODY_BYTES)
     generation = services().generation
     submission = generation.submit(body)
     served = submission.result is not None or submission.coalesced  # no generation of its own
@@ -46,12 +50,10 @@ def generate() -> Response:
     if submission.result is not None:
         return json_response(200, submission.result)
     assert submission.job_id is not None
-    wait = parse_prefer_wait(
-        app.current_event.headers.get("prefer"), services().settings.default_wait_seconds
-    )
-    job = generation.wait(submission.job_id, wait)
+    wait = parse_prefer_wait(event.headers.get("prefer"), services().settings.default_wait_seconds)
+    job = generation.wait(submission.job_id, wait, arrived=arrived)  # deadline from arrival
     if job.status.value == "completed":
-        return json_response(200, generation.result(job))
+        return json_response(200, answered_result(generation.result(job), submission.coalesced))
     if job.status.value == "failed":
         return json_response(502, failure_body(job))
     accepted = {"jobId": job.id, "status": job.status.value, "pollAfterMs": 1000}

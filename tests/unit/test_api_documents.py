@@ -1,10 +1,26 @@
-"""HTTP presentation helpers: Prefer parsing, operator checks, job documents."""
+"""HTTP helpers: Prefer parsing, operator checks, job documents, bodies, waiting."""
 
 from __future__ import annotations
 
+import base64
+import math
+from typing import Any, cast
+
 import pytest
 
-from sbemail.api import check_operator, failure_body, job_document, parse_prefer_wait, status_url
+from sbemail.api import (
+    BodyError,
+    answered_result,
+    arrival_time,
+    check_operator,
+    failure_body,
+    job_document,
+    json_body,
+    parse_prefer_wait,
+    status_url,
+)
+from sbemail.api.bodies import MAX_DEPTH
+from sbemail.service import GenerationService
 from sbemail.storage import Job, JobStatus
 
 
@@ -70,3 +86,212 @@ def test_a_failed_jobs_body_names_each_variants_reason_and_the_cost() -> None:
     assert body["code"] == "generation_failed" and body["jobId"] == "j1"
     assert body["details"] == [{"index": 0, "code": "model_unavailable", "message": "HTTP 503"}]
     assert body["usage"]["inputTokens"] == 2400 and body["costsUSD"]["total"] == 0.00096
+
+
+# -- reading bodies ---------------------------------------------------------------------------
+
+
+def body_error(body: str | None, encoded: bool = False, max_bytes: int = 1024) -> BodyError:
+    with pytest.raises(BodyError) as caught:
+        json_body(body, encoded, max_bytes)
+    return caught.value
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_a_json_body_is_read_as_text_or_base64() -> None:
+    assert json_body('{"a": [1, "é"]}', False, 1024) == {"a": [1, "é"]}
+    assert json_body(b64('{"a": "é"}'.encode()), True, 1024) == {"a": "é"}
+    assert json_body(b64(b'\xef\xbb\xbf{"a": 1}'), True, 1024) == {"a": 1}  # UTF-8 BOM
+
+
+def test_nesting_10000_deep_is_a_400_not_a_recursion_error() -> None:
+    error = body_error("[" * 10_000 + "]" * 10_000, max_bytes=100_000)
+    assert (error.status, error.code) == (400, "invalid_json")
+    assert "nested deeper than 32 levels" in error.message
+
+
+def test_nesting_past_the_limit_is_refused_even_when_python_could_parse_it() -> None:
+    assert json_body("[" * MAX_DEPTH + "]" * MAX_DEPTH, False, 1024)
+    deeper = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    assert "nested deeper" in body_error(deeper).message
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'{"a": "\xff"}', "not valid UTF-8 (byte 0xff at offset 7)"),
+        (b'{"a": "\xc3"}', "not valid UTF-8"),
+        ('{"a": 1}'.encode("utf-16"), "not UTF-16"),
+        ('{"a": 1}'.encode("utf-16-le"), "UTF-8 encoded JSON, not UTF-16 or UTF-32"),
+        ('{"a": 1}'.encode("utf-16-be"), "UTF-8 encoded JSON, not UTF-16 or UTF-32"),
+        ('{"a": 1}'.encode("utf-32"), "not UTF-32"),
+    ],
+)
+def test_bodies_that_are_not_utf8_are_400s_saying_so(data: bytes, words: str) -> None:
+    error = body_error(b64(data), encoded=True)
+    assert (error.status, error.code) == (400, "invalid_json") and words in error.message
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("", "empty"),
+        (None, "empty"),
+        ("   ", "empty"),
+        ('{"a": ', "not valid JSON: Expecting value (line 1, column 7)"),
+        ('{"a": NaN}', "NaN is not a JSON number"),
+        ('{"a": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"a": ' + "9" * 5000 + "}", "not valid JSON"),
+    ],
+)
+def test_bodies_that_are_not_json_are_400s_saying_why(body: str | None, words: str) -> None:
+    error = body_error(body, max_bytes=10_000)
+    assert (error.status, error.code) == (400, "invalid_json") and words in error.message
+
+
+def test_invalid_base64_is_a_400() -> None:
+    assert body_error("not base64!", encoded=True).code == "invalid_json"
+
+
+def test_a_body_over_the_limit_is_a_413_counted_in_bytes() -> None:
+    assert json_body('"' + "é" * 10 + '"', False, 22) == "é" * 10
+    error = body_error('"' + "é" * 11 + '"', max_bytes=22)
+    assert (error.status, error.code) == (413, "body_too_large")
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ({"timeEpoch": 1_800_000_000_500}, 1_800_000_000.5),
+        ({"timeEpoch": 1_800_000_099_000}, 1_800_000_010.0),  # ahead of the Lambda's clock
+        ({}, 1_800_000_010.0),
+        ({"timeEpoch": "soon"}, 1_800_000_010.0),
+        ({"timeEpoch": True}, 1_800_000_010.0),
+        ({"timeEpoch": 0}, 1_800_000_010.0),
+    ],
+)
+def test_arrival_is_api_gateways_time_epoch(context: dict, expected: float) -> None:
+    assert arrival_time(context, started=1_800_000_010.0) == expected
+
+
+def test_a_coalesced_caller_is_told_hit() -> None:
+    result = {"jobId": "j", "cache": "miss", "emails": []}
+    assert answered_result(result, coalesced=True)["cache"] == "hit"
+    assert answered_result(result, coalesced=False)["cache"] == "miss"
+    assert result["cache"] == "miss", "the job's own document is left alone"
+
+
+# -- waiting: a deadline from the request's arrival ----------------------------------------
+
+
+class Timeline:
+    """A clock that moves only when the code under test sleeps or reads."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class ScriptedStore:
+    """A job that ends at ``done_at``; each read takes ``read_seconds``."""
+
+    def __init__(self, timeline: Timeline, done_at: float, read_seconds: float = 0.0) -> None:
+        self.timeline = timeline
+        self.done_at = done_at
+        self.read_seconds = read_seconds
+        self.reads = 0
+
+    def get(self, job_id: str) -> Job:
+        self.reads += 1
+        self.timeline.now += self.read_seconds
+        ended = self.timeline.now >= self.done_at
+        status = JobStatus.COMPLETED if ended else JobStatus.RUNNING
+        return Job(id=job_id, store_id="s", status=status, request={}, total=3)
+
+
+def waiting(
+    done_after: float = math.inf, read_seconds: float = 0.0
+) -> tuple[GenerationService, Timeline, ScriptedStore]:
+    timeline = Timeline()
+    store = ScriptedStore(timeline, timeline.now + done_after, read_seconds)
+    service = GenerationService(
+        cast(Any, None),
+        cast(Any, None),
+        cast(Any, store),
+        cast(Any, None),
+        clock=timeline.clock,
+        sleep=timeline.sleep,
+    )
+    return service, timeline, store
+
+
+def test_the_wait_counts_from_the_requests_arrival() -> None:
+    service, timeline, _ = waiting()
+    start = timeline.now
+    arrived = start - 10.0  # ten seconds queued and submitting already
+    job = service.wait("j", 25.0, arrived=arrived)
+    assert job.status is JobStatus.RUNNING
+    assert arrived + 24.0 < timeline.now <= arrived + 25.0
+    assert timeline.now - start <= 15.0
+
+
+def test_a_request_that_arrived_25_seconds_ago_is_answered_at_once() -> None:
+    service, timeline, store = waiting()
+    start = timeline.now
+    service.wait("j", 25.0, arrived=start - 26.0)
+    assert timeline.sleeps == [] and store.reads == 1 and timeline.now == start
+
+
+def test_never_past_25_seconds_from_arrival_whatever_is_asked() -> None:
+    service, timeline, _ = waiting()
+    start = timeline.now
+    service.wait("j", 100.0, arrived=start)
+    assert timeline.now <= start + 25.0
+
+
+def test_an_arrival_ahead_of_our_clock_counts_from_now() -> None:
+    service, timeline, _ = waiting()
+    start = timeline.now
+    service.wait("j", 5.0, arrived=start + 60.0)
+    assert timeline.now <= start + 5.0
+
+
+def test_polls_back_off_to_a_second_and_stop_soon_after_the_job_ends() -> None:
+    service, timeline, store = waiting(done_after=12.0)
+    start = timeline.now
+    job = service.wait("j", 25.0, arrived=start)
+    assert job.status is JobStatus.COMPLETED
+    assert start + 12.0 <= timeline.now <= start + 13.0
+    assert timeline.sleeps[0] == pytest.approx(0.1)
+    assert timeline.sleeps == sorted(timeline.sleeps) and max(timeline.sleeps) == 1.0
+    assert store.reads < 25, "little CPU and few reads: one consistent read per poll"
+
+
+def test_a_full_wait_reads_the_job_a_few_dozen_times_at_most() -> None:
+    service, _, store = waiting()
+    service.wait("j", 25.0)
+    assert store.reads <= 35
+
+
+def test_no_read_starts_that_would_end_past_the_deadline() -> None:
+    service, timeline, _ = waiting(read_seconds=0.4)
+    start = timeline.now
+    service.wait("j", 25.0, arrived=start - 3.0)
+    assert timeline.now <= start - 3.0 + 25.0
+
+
+def test_a_job_that_ended_is_returned_without_sleeping() -> None:
+    service, timeline, store = waiting(done_after=0.0)
+    assert service.wait("j", 25.0).status is JobStatus.COMPLETED
+    assert timeline.sleeps == [] and store.reads == 1

@@ -8,6 +8,7 @@ merge tag in the MJML, the HTML or the plain text.
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 
 import pytest
@@ -22,7 +23,14 @@ from sbemail.domain.merge_tags import (
     with_fallback,
 )
 from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
-from sbemail.domain.safety import escape_text, host_allowed, neutralise_template_syntax, safe_url
+from sbemail.domain.safety import (
+    clean_text,
+    envelope_text,
+    escape_text,
+    host_allowed,
+    neutralise_template_syntax,
+    safe_url,
+)
 
 from samples import library
 
@@ -39,6 +47,8 @@ PAYLOADS = [
     "*|MERGE|* *|UNSUB|* [[name]] <%= x %>",
     'style="background:url(javascript:alert(1))"',
     "\x00\x1b[31m\u202eevil",
+    "%%FirstName%% %%[SET @x=1]%% %%=v(@x)=%% %FIRSTNAME% [email,fallback=you] [email]",
+    "\u2066\u2069\u061c\ufeff\u180e\U000e0041\U000e0042 hidden",
 ]
 HOSTILE = " ".join(PAYLOADS)
 FORBIDDEN = [
@@ -63,6 +73,17 @@ FORBIDDEN = [
     "\u202e",
     "\x1b",
     "\x00",
+    "\u2066",
+    "\u2069",
+    "\u061c",
+    "\ufeff",
+    "\u180e",
+    "\U000e0041",
+    # Salesforce Marketing Cloud, ActiveCampaign and Campaign Monitor tags
+    "%%",
+    "%FIRSTNAME%",
+    "[email,fallback=",
+    "[email]",
 ]
 
 
@@ -211,6 +232,16 @@ def test_escaping_leaves_no_markup_quotes_or_template_braces():
     assert not any(ch in escaped for ch in "<>\"'{}|")
     assert neutralise_template_syntax("{{{x}}}") == "{ { {x} } }"
     assert neutralise_template_syntax("*|FNAME|*") == "* |FNAME| *"
+    assert neutralise_template_syntax("%%[SET @x=1]%%") == "% %[SET @x=1]% %"
+    assert (
+        neutralise_template_syntax("%FIRSTNAME% [email] [sic]") == "% FIRSTNAME % [ email ] [sic]"
+    )
+
+
+def test_escaping_and_the_subject_rule_are_the_same_text_rule():
+    hostile = "<b>Hi</b> *|FNAME|* %%[SET @x=1]%% \u202e\u2066x\ufeff"
+    assert html.unescape(escape_text(hostile)) == clean_text(hostile)
+    assert envelope_text(hostile) == "Hi * |FNAME| * % %[SET @x=1]% % x"
 
 
 FIRST_NAME_TAGS = {

@@ -1,4 +1,4 @@
-"""Themes: six aesthetics from the brand's colours and fonts, always WCAG AA readable."""
+"""Themes: eight aesthetics from the brand's colours and fonts, always WCAG AA readable."""
 
 from __future__ import annotations
 
@@ -7,24 +7,27 @@ import re
 import pytest
 
 from sbemail.domain import BrandData
-from sbemail.domain.contrast import contrast_ratio, ensure_contrast, normalise_colour
+from sbemail.domain.contrast import contrast_ratio, ensure_contrast, mix, normalise_colour
 from sbemail.domain.themes import AESTHETICS, Theme, contrast_pairs, resolve_theme
 
 from samples import sample_names, sample_request
 
-SIX = (
+EIGHT = (  # the original service's styles
     "minimal_clean",
     "bold_contrasting",
-    "warm_editorial",
-    "magazine_serif",
-    "pastel_soft",
+    "gradient_glow",
+    "neo_brutalist",
     "luxe_mono",
+    "magazine_serif",
+    "warm_editorial",
+    "pastel_soft",
 )
 _COLOUR_FIELDS = [
     "background",
     "surface",
     "tint",
     "band",
+    "band_glow",
     "on_band",
     "text",
     "muted",
@@ -42,8 +45,8 @@ def brand(**fields) -> BrandData:
     )
 
 
-def test_six_aesthetics_exist():
-    assert set(SIX) <= set(AESTHETICS)
+def test_the_original_services_eight_styles_exist():
+    assert set(AESTHETICS) == set(EIGHT)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +58,8 @@ def test_six_aesthetics_exist():
         ("Magazine_Serif", "magazine_serif"),
         ("pastel  soft", "pastel_soft"),
         ("LUXE MONO", "luxe_mono"),
+        ("Gradient Glow", "gradient_glow"),
+        ("neo-brutalist", "neo_brutalist"),
     ],
 )
 def test_names_are_case_and_space_insensitive(requested, expected):
@@ -138,13 +143,13 @@ def _assert_readable(theme: Theme) -> None:
         assert ratio >= minimum, f"{theme.name}: {name} {foreground} on {background} = {ratio:.2f}"
 
 
-@pytest.mark.parametrize("aesthetic", SIX)
+@pytest.mark.parametrize("aesthetic", EIGHT)
 @pytest.mark.parametrize("colours", HARD_BRANDS.values(), ids=HARD_BRANDS.keys())
 def test_every_pair_meets_wcag_aa_even_for_hard_brands(aesthetic, colours):
     _assert_readable(resolve_theme(brand(**colours), aesthetic)[0])
 
 
-@pytest.mark.parametrize("aesthetic", SIX)
+@pytest.mark.parametrize("aesthetic", EIGHT)
 @pytest.mark.parametrize("name", sample_names())
 def test_every_sample_brand_is_readable_in_every_theme(name, aesthetic):
     _assert_readable(resolve_theme(sample_request(name).brand, aesthetic)[0])
@@ -179,6 +184,54 @@ def test_unsafe_font_names_are_ignored():
 
 
 def test_aesthetics_look_different():
-    themes = [resolve_theme(brand(primary_color="#5b3cc4"), a)[0] for a in SIX]
+    themes = [resolve_theme(brand(primary_color="#5b3cc4"), a)[0] for a in EIGHT]
     looks = {(t.background, t.heading_font, t.button_radius, t.heading_transform) for t in themes}
-    assert len(looks) == len(SIX)
+    assert len(looks) == len(EIGHT)
+
+
+@pytest.mark.parametrize("aesthetic", EIGHT)
+def test_every_theme_value_is_safe_markup(aesthetic):
+    theme, _ = resolve_theme(brand(primary_color="#5b3cc4"), aesthetic)
+    assert theme.name == aesthetic
+    for name in _COLOUR_FIELDS:
+        assert re.fullmatch(r"#[0-9a-f]{6}", getattr(theme, name)), name
+    for value in theme.context().values():
+        assert not set(value) & set('<>"&;'), value
+
+
+def _gradient_stops(theme: Theme, steps: int = 20) -> list[str]:
+    return [mix(theme.band, theme.band_glow, i / steps) for i in range(steps + 1)]
+
+
+_BRAND_HUES = ["#7a4b2a", "#e00000", "#ffcc00", "#22aa44", "#00bcd4", "#5b3cc4", "#777777"]
+
+
+@pytest.mark.parametrize("primary", _BRAND_HUES)
+def test_gradient_glow_bands_run_between_two_hues_readable_all_the_way(primary):
+    theme, _ = resolve_theme(brand(primary_color=primary), "gradient_glow")
+    assert theme.band != theme.band_glow
+    assert theme.band_gradient == (
+        f"linear-gradient(135deg, {theme.band} 0%, {theme.band_glow} 100%)"
+    )
+    for colour in _gradient_stops(theme):
+        assert contrast_ratio(theme.on_band, colour) >= 4.5, colour
+    assert contrast_ratio(theme.footer_text, theme.background) >= 4.5
+    assert contrast_ratio(theme.background, "#ffffff") > 12  # a deep night page
+
+
+@pytest.mark.parametrize("aesthetic", sorted(set(EIGHT) - {"gradient_glow"}))
+def test_the_other_themes_are_flat(aesthetic):
+    theme, _ = resolve_theme(brand(primary_color="#5b3cc4"), aesthetic)
+    assert theme.band_glow == theme.band
+    assert theme.band_gradient == f"linear-gradient(135deg, {theme.band} 0%, {theme.band} 100%)"
+
+
+@pytest.mark.parametrize("primary", _BRAND_HUES)
+def test_neo_brutalist_is_square_inky_and_monospaced(primary):
+    theme, _ = resolve_theme(brand(primary_color=primary), "neo_brutalist")
+    assert (theme.radius, theme.button_radius) == ("0px", "0px")
+    assert theme.heading_transform == "uppercase"
+    assert "monospace" in theme.heading_font
+    assert theme.rule == theme.button == theme.text
+    assert contrast_ratio(theme.text, theme.surface) >= 15  # ink, not grey
+    assert contrast_ratio(theme.text, theme.tint) >= 7

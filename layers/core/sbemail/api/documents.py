@@ -47,6 +47,13 @@ def parse_prefer_wait(header: str | None, default: float) -> float:
     return max(0.0, min(seconds, MAX_WAIT_SECONDS))
 
 
+def answered_result(result: dict[str, Any], coalesced: bool) -> dict[str, Any]:
+    """The result as this caller receives it: ``cache`` is ``"hit"`` for a caller whose
+    request was answered by an identical job already in flight (no generation of its own),
+    as for one answered from the cache; the job's own document says ``"miss"``."""
+    return {**result, "cache": "hit"} if coalesced else result
+
+
 def status_url(job_id: str, store_id: str) -> str:
     return f"/api/email/jobs/{job_id}?storeId={quote(store_id, safe='')}"
 

@@ -1,7 +1,9 @@
 """What every HTTP route shares: JSON responses, the error mapping, the operators' guard.
 
 Registered on the handler's resolver so the handler itself stays a short list of routes.
-This is the one place where service errors become HTTP statuses.
+This is the one place where service errors become HTTP statuses, and where a route
+called with a method it does not take becomes a 405 (Powertools answers every unmatched
+request as not found, so the not-found handler tells the two apart).
 """
 
 from __future__ import annotations
@@ -15,19 +17,36 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from ..service import InvalidRequestError, JobUnavailableError, ServiceError
 from .auth import check_operator
+from .bodies import BodyError
 from .documents import error_body
 
 OPERATIONS_PREFIXES = ("/api/email/stats", "/api/email/cache/")
 
 
-def json_response(status: int, document: dict[str, Any]) -> Response:
-    return Response(status, "application/json", json.dumps(document))
+def json_response(
+    status: int, document: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    return Response(status, "application/json", json.dumps(document), headers=headers)
 
 
 def error_response(
-    status: int, code: str, message: str, details: list[Any] | None = None
+    status: int,
+    code: str,
+    message: str,
+    details: list[Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    return json_response(status, error_body(code, message, details))
+    return json_response(status, error_body(code, message, details), headers)
+
+
+def allowed_methods(app: APIGatewayHttpResolver, path: str) -> list[str]:
+    """The methods of the routes registered for ``path`` (none: no such route).
+
+    Powertools keeps its routes in ``_static_routes`` and ``_dynamic_routes`` (each with a
+    ``method`` and a compiled ``rule``); it has no public way to list them.
+    """
+    routes = [*getattr(app, "_static_routes", ()), *getattr(app, "_dynamic_routes", ())]
+    return sorted({route.method for route in routes if route.rule.match(path)})
 
 
 def guard_operations(app: APIGatewayHttpResolver, admin_token: Callable[[], str | None]) -> None:
@@ -51,7 +70,17 @@ def map_errors(app: APIGatewayHttpResolver, logger: logging.Logger | Any) -> Non
 
     @app.not_found
     def not_found(_: Exception) -> Response:
+        event = app.current_event
+        allowed = allowed_methods(app, event.path)
+        if allowed:
+            methods = ", ".join(allowed)
+            message = f"{event.http_method.upper()} is not allowed here; use {methods}"
+            return error_response(405, "method_not_allowed", message, headers={"Allow": methods})
         return error_response(404, "not_found", "no such route")
+
+    @app.exception_handler(BodyError)
+    def unreadable_body(error: BodyError) -> Response:
+        return error_response(error.status, error.code, error.message)
 
     @app.exception_handler(InvalidRequestError)
     def invalid_request(error: InvalidRequestError) -> Response:

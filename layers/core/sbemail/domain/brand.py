@@ -2,18 +2,53 @@
 
 Profiles carry far more than we use (logos, backdrops, nav links, stock info, ...); the
 extra fields are accepted and dropped, so a profile can be passed on as it comes.
+
+What is used is read strictly and bounded: every string has a maximum length, every list
+a maximum count (fonts 10, products 6, social links 20 with names of at most 40
+characters), a price is text or a finite number (never a bool), ``customHeroImage`` a
+JSON bool. The store's address must be on a public host name (``safety.public_host``).
+The other URLs and the colours are checked where a request is read
+(``models.GenerateRequest``): a profile held on its own stays tolerant of values the
+renderer drops.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from .brand_profiles import from_profile
 from .safety import host_of, safe_url
 
 MAX_FREE_TEXT = 600
 MAX_PRODUCTS = 6
+MAX_FONTS = 10
+MAX_URL = 2048
+MAX_SOCIAL_LINKS = 20
+MAX_NETWORK_NAME = 40
+MAX_COLOUR = 40
+COLOUR_FIELDS = ("primary_color", "text_color", "body_color", "button_color", "button_text_color")
+COLOUR_MESSAGE = (
+    "must be a colour: #rgb or #rrggbb (alpha forms accepted, '#' optional), "
+    "rgb(r, g, b), black or white; leave it empty for the theme's"
+)
+PUBLIC_URL_MESSAGE = (
+    "must be an absolute http(s) URL on a public host name "
+    "(no IP address, no localhost, no look-alike name mixing scripts)"
+)
+
+NetworkName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NETWORK_NAME)]
+WebAddress = Annotated[str, StringConstraints(max_length=MAX_URL)]
 
 
 class Lenient(BaseModel):
@@ -23,20 +58,23 @@ class Lenient(BaseModel):
 
 
 class Font(Lenient):
-    usage: str = ""
+    usage: str = Field(default="", max_length=40)
     name: str = Field(default="", max_length=80)
 
 
 class Product(Lenient):
     name: str = Field(min_length=1, max_length=120)
-    url: str = Field(default="", max_length=2048)
-    image_url: str = Field(default="", max_length=2048)
+    url: str = Field(default="", max_length=MAX_URL)
+    image_url: str = Field(default="", max_length=MAX_URL)
     description: str = Field(default="", max_length=MAX_FREE_TEXT)
     price: str = Field(default="", max_length=40)
 
     @field_validator("price", mode="before")
     @classmethod
     def _price_as_text(cls, value: Any) -> Any:
+        """A price is text (``"$21"``) or a finite number (``21.5``), never a bool."""
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise PydanticCustomError("price_type", "must be text or a finite number")
         return str(value) if isinstance(value, int | float) else value
 
 
@@ -56,22 +94,29 @@ class Address(Lenient):
 
 class BrandData(Lenient):
     store_name: str = Field(min_length=1, max_length=120)
-    store_url: str = Field(min_length=1, max_length=2048)
-    logo_url: str = Field(default="", max_length=2048)
-    banner_url: str = Field(default="", max_length=2048)
-    primary_color: str = Field(default="", max_length=40)
-    text_color: str = Field(default="", max_length=40)
-    body_color: str = Field(default="", max_length=40)
-    button_color: str = Field(default="", max_length=40)
-    button_text_color: str = Field(default="", max_length=40)
-    fonts: list[Font] = Field(default_factory=list, max_length=10)
+    store_url: str = Field(min_length=1, max_length=MAX_URL)
+    logo_url: str = Field(default="", max_length=MAX_URL)
+    banner_url: str = Field(default="", max_length=MAX_URL)
+    primary_color: str = Field(default="", max_length=MAX_COLOUR)
+    text_color: str = Field(default="", max_length=MAX_COLOUR)
+    body_color: str = Field(default="", max_length=MAX_COLOUR)
+    button_color: str = Field(default="", max_length=MAX_COLOUR)
+    button_text_color: str = Field(default="", max_length=MAX_COLOUR)
+    fonts: list[Font] = Field(default_factory=list, max_length=MAX_FONTS)
     tone: str = Field(default="", max_length=MAX_FREE_TEXT)
     description: str = Field(default="", max_length=2000)
     slogan: str = Field(default="", max_length=200)
-    social_links: dict[str, str] = Field(default_factory=dict)
+    social_links: dict[NetworkName, WebAddress] = Field(default_factory=dict)
     address: Address | None = None
     products: list[Product] = Field(default_factory=list, max_length=MAX_PRODUCTS)
-    custom_hero_image: bool = Field(default=False, alias="customHeroImage")
+    custom_hero_image: bool = Field(default=False, alias="customHeroImage", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_lists(cls, value: Any) -> Any:
+        """Brand.dev-style lists (fonts object, colours, logos, backdrops, socials)
+        fill the flat fields a caller left out (``brand_profiles``)."""
+        return from_profile(value)
 
     @field_validator("store_url")
     @classmethod
@@ -79,15 +124,33 @@ class BrandData(Lenient):
         """Brand profiles often give a bare host; read it as https, refuse anything else."""
         candidate = value if "://" in value else "https://" + value.lstrip("/")
         if safe_url(candidate) is None:
-            raise ValueError("must be an http(s) URL or a bare host name")
+            raise PydanticCustomError("url", "must be a bare host name, or " + PUBLIC_URL_MESSAGE)
         return candidate
+
+    @field_validator(*COLOUR_FIELDS, mode="before")
+    @classmethod
+    def _colour_sized(cls, value: Any) -> Any:
+        """Too long to be a colour: the same error as any other non-colour at the edge
+        (``models.GenerateRequest``), whose check this profile model leaves to it."""
+        if isinstance(value, str) and len(value.strip()) > MAX_COLOUR:
+            raise PydanticCustomError("colour", COLOUR_MESSAGE)
+        return value
 
     @field_validator("social_links", mode="before")
     @classmethod
     def _only_filled_links(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items() if isinstance(v, str) and v.strip()}
-        return value
+        """At most ``MAX_SOCIAL_LINKS`` networks; a blank or ``null`` link means none."""
+        if not isinstance(value, dict):
+            return value
+        if len(value) > MAX_SOCIAL_LINKS:
+            raise PydanticCustomError(
+                "too_many_links", "at most {limit} social links", {"limit": MAX_SOCIAL_LINKS}
+            )
+        return {
+            key: link
+            for key, link in value.items()
+            if link is not None and not (isinstance(link, str) and not link.strip())
+        }
 
     @field_validator("address", mode="before")
     @classmethod

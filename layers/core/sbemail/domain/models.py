@@ -5,6 +5,16 @@ without changes (the brand profile is ``brand.BrandData``). The optional facts (
 cart, stories, language, personalization) are checked here once, so everything
 downstream can trust them: every link a caller gives is an http(s) URL on the store's
 own hosts.
+
+At the edge the request is read strictly: every string and list has a bound, a number
+is never a bool (``variants: true`` is refused, not read as 1), every URL of the brand
+(logo, banner, products, social links) passes ``safety.safe_url`` (public host names
+only: no IP address, no ``localhost``, no look-alike mixing scripts), and a brand colour
+is one the themes can read (``contrast.normalise_colour``) or blank. A colour that is
+not is refused (400 naming the field) at any length, rather than silently replaced by
+the theme's: the caller learns their colour was not used. ``BrandData`` itself stays
+tolerant of such values (the renderer drops them), so a stored or hand-built profile
+can never break rendering.
 """
 
 from __future__ import annotations
@@ -22,7 +32,17 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .brand import MAX_FREE_TEXT, BrandData, Lenient, store_hosts
+from .brand import (
+    COLOUR_FIELDS,
+    COLOUR_MESSAGE,
+    MAX_FREE_TEXT,
+    MAX_URL,
+    PUBLIC_URL_MESSAGE,
+    BrandData,
+    Lenient,
+    store_hosts,
+)
+from .contrast import normalise_colour
 from .language import detect_language
 from .merge_tags import MAX_MERGE_TAG_CHARS, is_merge_tag, is_plain_text
 from .safety import safe_url
@@ -31,7 +51,6 @@ MAX_BRIEF_CHARS = 20_000
 """Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
 parsing a request, so stored requests stay readable if the cap is lowered later."""
 MAX_STORIES = 4
-MAX_URL = 2048
 
 _OFFER_CODE = re.compile(r"[\w-]+")
 _ISO_DATE = re.compile(
@@ -75,7 +94,7 @@ def _blank_as_none(value: Any) -> Any:
 
 def _web_link(value: str | None) -> str | None:
     if value is not None and safe_url(value) is None:
-        raise PydanticCustomError("url", "must be an absolute http(s) URL")
+        raise PydanticCustomError("url", PUBLIC_URL_MESSAGE)
     return value
 
 
@@ -186,7 +205,7 @@ class GenerateRequest(Lenient):
     store_id: str = Field(
         default="default", alias="storeId", min_length=1, max_length=128, pattern=r"^[\w.:-]+$"
     )
-    variants: int = Field(default=3, ge=1, le=5)
+    variants: int = Field(default=3, ge=1, le=5, strict=True)
     offer: Offer | None = None
     cart_url: str | None = Field(default=None, alias="cartUrl", max_length=MAX_URL)
     stories: list[Story] | None = Field(default=None, min_length=1, max_length=MAX_STORIES)
@@ -220,7 +239,10 @@ class GenerateRequest(Lenient):
 
     @model_validator(mode="after")
     def _links_stay_on_the_store(self) -> GenerateRequest:
-        """Every link the caller gives must be on the store's hosts; the field is named."""
+        """Every link the caller gives must be on the store's hosts; the field is named.
+
+        The brand's own URLs and colours are checked here too (see the module's notes).
+        """
         hosts = store_hosts(self.brand)
         problems: list[InitErrorDetails] = [
             {
@@ -235,6 +257,7 @@ class GenerateRequest(Lenient):
             for loc, url in self.given_links()
             if safe_url(url, hosts) is None
         ]
+        problems.extend(_brand_problems(self.brand))
         if problems:
             raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
@@ -273,6 +296,37 @@ class GenerateRequest(Lenient):
         for story in self.stories or ():
             parts.extend((story.title or "", story.summary))
         return detect_language("\n".join(parts))
+
+
+def _brand_problems(brand: BrandData) -> list[InitErrorDetails]:
+    """The brand's URLs that are no public web address and its colours that are none."""
+    urls: list[tuple[tuple[str | int, ...], str]] = [
+        (("logo_url",), brand.logo_url),
+        (("banner_url",), brand.banner_url),
+    ]
+    for index, product in enumerate(brand.products):
+        urls += [(("products", index, "url"), product.url)]
+        urls += [(("products", index, "image_url"), product.image_url)]
+    urls += [(("social_links", network), link) for network, link in brand.social_links.items()]
+    problems: list[InitErrorDetails] = [
+        {
+            "type": PydanticCustomError("url", PUBLIC_URL_MESSAGE),
+            "loc": ("brandData", *loc),
+            "input": url,
+        }
+        for loc, url in urls
+        if url and safe_url(url) is None
+    ]
+    problems.extend(
+        {
+            "type": PydanticCustomError("colour", COLOUR_MESSAGE),
+            "loc": ("brandData", name),
+            "input": colour,
+        }
+        for name in COLOUR_FIELDS
+        if (colour := getattr(brand, name)) and normalise_colour(colour) is None
+    )
+    return problems
 
 
 def _canonical_case(tag: str) -> str:

@@ -217,6 +217,7 @@ def assemble(
         ".display div { font-size: 30px !important; line-height: 1.15 !important; } "
         ".title div { font-size: 22px !important; } "
         ".full-button table { width: 100% !important; } }"
+        f"{_band_gradient(theme)}"
         "</mj-style>"
         "</mj-head>"
     )
@@ -224,6 +225,18 @@ def assemble(
         f'<mjml lang="{escape_text(facts.language or "en")}">{head}'
         f'<mj-body background-color="{theme.background}" width="600px">\n'
         f"{body}\n</mj-body></mjml>"
+    )
+
+
+def _band_gradient(theme: Theme) -> str:
+    """The band's gradient for clients that show one; its ``background-color`` stays the
+    solid fallback (Outlook and clients that drop style blocks). The inner table paints
+    its own background, hence both selectors and ``!important`` over inline styles."""
+    if theme.band_glow == theme.band:
+        return ""
+    return (
+        f" .band-glow, .band-glow > table {{ background-image: {theme.band_gradient} "
+        "!important; }"
     )
 
 

@@ -4,10 +4,15 @@ An aesthetic decides the character (page colour, type, corners, weight); the bra
 decides the hues and typefaces. Whatever the brand supplies, every text colour is
 then checked against the backgrounds it sits on and nudged until it meets WCAG AA,
 so no combination of brand and aesthetic yields an unreadable email.
+
+Aesthetics are named as the original service named its styles, and a name is found
+whatever its case and separators (``Bold Contrasting``, ``bold-contrasting``,
+``BOLD_CONTRASTING``) or by one of its aliases (``brutalist``, ``glow``, ``serif`` …).
 """
 
 from __future__ import annotations
 
+import colorsys
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -27,9 +32,11 @@ from .contrast import (
 
 __all__ = [
     "AESTHETICS",
+    "ALIASES",
     "DEFAULT_AESTHETIC",
     "Theme",
     "aesthetic_key",
+    "canonical_aesthetic",
     "contrast_pairs",
     "normalise_colour",
     "resolve_theme",
@@ -41,6 +48,9 @@ WEB_SAFE_SANS = "Helvetica, Arial, sans-serif"
 WEB_SAFE_ROUNDED = "'Trebuchet MS', Helvetica, Arial, sans-serif"
 WEB_SAFE_SERIF = "Georgia, 'Times New Roman', Times, serif"
 WEB_SAFE_DIDONE = "Didot, 'Bodoni MT', Georgia, 'Times New Roman', serif"
+WEB_SAFE_GEOMETRIC = "'Avenir Next', Avenir, 'Segoe UI', Helvetica, Arial, sans-serif"
+WEB_SAFE_GROTESK = "'Helvetica Neue', Helvetica, Arial, sans-serif"
+WEB_SAFE_MONO = "Menlo, Consolas, 'Liberation Mono', 'Courier New', monospace"
 _DEFAULT_PRIMARY = "#2b4c7e"
 _DEFAULT_TEXT = "#1f2328"
 
@@ -50,8 +60,10 @@ class Theme:
     """Resolved design tokens; every value is safe to place in markup as is.
 
     Colours are ``#rrggbb``. ``text``, ``muted`` and ``accent`` are readable on both
-    ``surface`` and ``tint``; ``on_band`` on ``band``; ``footer_text`` on ``background``;
-    ``button_text`` on ``button``.
+    ``surface`` and ``tint``; ``on_band`` on ``band`` and on ``band_glow`` (so on every
+    colour of the gradient between them); ``footer_text`` on ``background``;
+    ``button_text`` on ``button``. ``band_glow`` is the far end of the band's gradient;
+    flat themes set it to ``band``.
     """
 
     name: str
@@ -59,6 +71,7 @@ class Theme:
     surface: str
     tint: str
     band: str
+    band_glow: str
     on_band: str
     text: str
     muted: str
@@ -74,6 +87,15 @@ class Theme:
     heading_spacing: str
     radius: str
     button_radius: str
+
+    @property
+    def band_gradient(self) -> str:
+        """The band as a CSS gradient, for clients that show one; ``band`` is the fallback.
+
+        Interpolating two colours in sRGB never gives a colour lighter than the lighter
+        end, so ``on_band`` stays readable across the whole gradient.
+        """
+        return f"linear-gradient(135deg, {self.band} 0%, {self.band_glow} 100%)"
 
     def context(self) -> dict[str, str]:
         """Placeholder values (``theme.*``) for the renderer."""
@@ -131,6 +153,7 @@ def _minimal_clean(p: _BrandPalette) -> Theme:
         surface=surface,
         tint=mix(p.primary, surface, 0.93),
         band=p.primary,
+        band_glow=p.primary,
         on_band=readable_on(p.primary),
         text=p.text or _DEFAULT_TEXT,
         muted=mix(p.text or _DEFAULT_TEXT, surface, 0.3),
@@ -157,6 +180,7 @@ def _bold_contrasting(p: _BrandPalette) -> Theme:
         surface=_light_surface(p),
         tint=mix(p.primary, WHITE, 0.9),
         band=band,
+        band_glow=band,
         on_band=readable_on(band),
         text=p.text or "#111111",
         muted="#4a4a4a",
@@ -183,6 +207,7 @@ def _warm_editorial(p: _BrandPalette) -> Theme:
         surface=surface,
         tint=mix("#f5ebdd", p.primary, 0.04),
         band=mix(p.primary, "#3b2a1e", 0.25),
+        band_glow=mix(p.primary, "#3b2a1e", 0.25),
         on_band="#fff8ee",
         text=p.text or "#2f2520",
         muted="#6b5d52",
@@ -208,6 +233,7 @@ def _magazine_serif(p: _BrandPalette) -> Theme:
         surface=WHITE,
         tint="#f7f6f3",
         band="#111111",
+        band_glow="#111111",
         on_band=WHITE,
         text=p.text or "#151515",
         muted="#5a5a5a",
@@ -234,6 +260,7 @@ def _pastel_soft(p: _BrandPalette) -> Theme:
         surface=WHITE,
         tint=mix(p.primary, WHITE, 0.93),
         band=band,
+        band_glow=band,
         on_band=mix(p.primary, "#000000", 0.55),
         text=p.text or "#3a3550",
         muted="#6e6a80",
@@ -260,6 +287,7 @@ def _luxe_mono(p: _BrandPalette) -> Theme:
         surface="#151515",
         tint="#1e1e1e",
         band=ivory,
+        band_glow=ivory,
         on_band="#151515",
         text=ivory,
         muted="#b3ada3",
@@ -278,19 +306,155 @@ def _luxe_mono(p: _BrandPalette) -> Theme:
     )
 
 
+_GLOW_HUE = 265 / 360
+"""Violet: the glow of brands whose primary colour has no hue to speak of."""
+_BRUTALIST_HUE = 52 / 360
+"""Signal yellow: the loud block colour of brands without a hue of their own."""
+_INK = "#0a0a0a"
+
+
+def _hue(colour: str) -> float | None:
+    """The colour's hue (0 … 1), or ``None`` for greys and near-black / near-white."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.15 or not 0.06 < lightness < 0.96:
+        return None
+    return hue
+
+
+def _hsl(hue: float, saturation: float, lightness: float) -> str:
+    """``#rrggbb`` from hue (0 … 1, wrapping), saturation and lightness (0 … 1)."""
+    channels = colorsys.hls_to_rgb(hue % 1.0, lightness, saturation)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in channels)
+
+
+def _gradient_glow(p: _BrandPalette) -> Theme:
+    """Luminous: white cards on a deep night page; the hero and call-to-action bands run
+    from the brand's hue to a neighbouring one, each end dark enough for white type."""
+    hue = _hue(p.primary)
+    hue = _GLOW_HUE if hue is None else hue
+    # warm hues glow towards pink and red, the others towards violet and magenta:
+    # never towards the olives a darkened yellow-green would give
+    glow_hue = hue - 40 / 360 if hue < 75 / 360 else hue + 40 / 360
+    start = ensure_contrast(_hsl(hue, 0.85, 0.52), WHITE, AA_TEXT)
+    end = ensure_contrast(_hsl(glow_hue, 0.9, 0.56), WHITE, AA_TEXT)
+    text = p.text or _hsl(hue, 0.35, 0.14)
+    return Theme(
+        name="gradient_glow",
+        background=_hsl(hue, 0.45, 0.08),
+        surface=WHITE,
+        tint=_hsl(hue + 20 / 360, 1.0, 0.965),
+        band=start,
+        band_glow=end,
+        on_band=WHITE,
+        text=text,
+        muted=_hsl(hue, 0.12, 0.4),
+        accent=start,
+        rule=_hsl(hue + 20 / 360, 0.7, 0.88),
+        footer_text=_hsl(hue + 20 / 360, 0.35, 0.82),
+        button=p.button or end,
+        button_text=p.button_text or (readable_on(p.button) if p.button else WHITE),
+        heading_font=p.stack(p.title_font, WEB_SAFE_GEOMETRIC),
+        body_font=p.stack(p.body_font, WEB_SAFE_GEOMETRIC),
+        heading_weight="800",
+        heading_transform="none",
+        heading_spacing="-0.5px",
+        radius="12px",
+        button_radius="40px",
+    )
+
+
+def _neo_brutalist(p: _BrandPalette) -> Theme:
+    """Raw and loud: flat blocks of saturated colour, near-black ink for type, rules and
+    buttons, monospaced uppercase headings, square corners, no soft edges anywhere."""
+    hue = _hue(p.primary)
+    hue = _BRUTALIST_HUE if hue is None else hue
+    band = _hsl(hue, 0.9, 0.55)
+    highlight = _hsl(hue + 0.5, 0.95, 0.8)  # the clashing complement, as a marker pen
+    return Theme(
+        name="neo_brutalist",
+        background=_hsl(hue, 0.85, 0.88),
+        surface=WHITE,
+        tint=highlight,
+        band=band,
+        band_glow=band,
+        on_band=readable_on(band),
+        text=_INK,
+        muted="#2e2e2e",
+        accent=_hsl(hue, 0.9, 0.3),
+        rule=_INK,
+        footer_text=_INK,
+        button=_INK,
+        button_text=highlight,
+        heading_font=p.stack(p.title_font, WEB_SAFE_MONO),
+        body_font=p.stack(p.body_font, WEB_SAFE_GROTESK),
+        heading_weight="800",
+        heading_transform="uppercase",
+        heading_spacing="0px",
+        radius="0px",
+        button_radius="0px",
+    )
+
+
 AESTHETICS: dict[str, Callable[[_BrandPalette], Theme]] = {
     "minimal_clean": _minimal_clean,
     "bold_contrasting": _bold_contrasting,
-    "warm_editorial": _warm_editorial,
-    "magazine_serif": _magazine_serif,
-    "pastel_soft": _pastel_soft,
+    "gradient_glow": _gradient_glow,
+    "neo_brutalist": _neo_brutalist,
     "luxe_mono": _luxe_mono,
+    "magazine_serif": _magazine_serif,
+    "warm_editorial": _warm_editorial,
+    "pastel_soft": _pastel_soft,
 }
+
+ALIASES: dict[str, str] = {
+    # the original service's
+    "gradient": "gradient_glow",
+    "brutalist": "neo_brutalist",
+    "luxe": "luxe_mono",
+    "serif": "magazine_serif",
+    "editorial": "warm_editorial",
+    "warm": "warm_editorial",
+    "pastel": "pastel_soft",
+    # every other word of a style's name: each names exactly one style
+    "minimal": "minimal_clean",
+    "clean": "minimal_clean",
+    "bold": "bold_contrasting",
+    "contrasting": "bold_contrasting",
+    "glow": "gradient_glow",
+    "mono": "luxe_mono",
+    "magazine": "magazine_serif",
+    "soft": "pastel_soft",
+    # and the usual spellings of the movement
+    "brutalism": "neo_brutalist",
+    "neo_brutalism": "neo_brutalist",
+}
+"""Other names callers use for a style (matched as loosely as the names themselves)."""
 
 
 def aesthetic_key(aesthetic: str) -> str:
     """``Minimal Clean``, ``minimal-clean`` and ``MINIMAL_CLEAN`` all name one theme."""
     return re.sub(r"[\s\-_]+", "_", aesthetic.strip().lower()).strip("_")
+
+
+def _compact(aesthetic: str) -> str:
+    return aesthetic_key(aesthetic).replace("_", "")
+
+
+_BY_NAME: dict[str, str] = {
+    **{_compact(alias): name for alias, name in ALIASES.items()},
+    **{_compact(name): name for name in AESTHETICS},
+}
+
+
+def canonical_aesthetic(aesthetic: str) -> str | None:
+    """The style a caller's name or alias means (``""`` means the default), else ``None``.
+
+    Case, spaces, hyphens and underscores do not matter: ``Gradient Glow``,
+    ``gradient-glow``, ``GRADIENT_GLOW`` and ``gradientglow`` are all ``gradient_glow``.
+    """
+    key = _compact(aesthetic)
+    return _BY_NAME.get(key) if key else DEFAULT_AESTHETIC
 
 
 def contrast_pairs(theme: Theme) -> list[tuple[str, str, str, float]]:
@@ -302,6 +466,7 @@ def contrast_pairs(theme: Theme) -> list[tuple[str, str, str, float]]:
         pairs.append(("button", "button", background, AA_LARGE))
     pairs += [
         ("on_band", "on_band", "band", AA_TEXT),
+        ("on_band", "on_band", "band_glow", AA_TEXT),
         ("footer_text", "footer_text", "background", AA_TEXT),
         ("button_text", "button_text", "button", AA_LARGE),
     ]
@@ -325,11 +490,11 @@ def _readable(theme: Theme) -> Theme:
 def resolve_theme(brand: BrandData, aesthetic: str) -> tuple[Theme, bool]:
     """The theme for this brand and aesthetic, and whether the aesthetic was unknown.
 
-    Unknown aesthetics fall back to ``minimal_clean`` (reported so the caller can say so);
-    an empty one simply means the default.
+    Names and aliases are matched loosely (see ``canonical_aesthetic``). Unknown
+    aesthetics fall back to ``minimal_clean`` (reported so the caller can say so); an
+    empty one simply means the default.
     """
-    key = aesthetic_key(aesthetic)
-    build = AESTHETICS.get(key or DEFAULT_AESTHETIC)
-    fell_back = build is None
-    theme = (build or AESTHETICS[DEFAULT_AESTHETIC])(_BrandPalette.of(brand))
+    name = canonical_aesthetic(aesthetic)
+    fell_back = name is None
+    theme = AESTHETICS[name or DEFAULT_AESTHETIC](_BrandPalette.of(brand))
     return _readable(theme), fell_back

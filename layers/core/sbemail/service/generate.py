@@ -32,6 +32,9 @@ from .variants import failure_document, result_document, tally, write_variant
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
+_FIRST_POLL = 0.1
+"""Seconds before the first re-read of a waited-on job; each pause then grows by half."""
+_LONGEST_POLL = 1.0
 
 
 @dataclass(frozen=True)
@@ -168,15 +171,31 @@ class GenerationService:
             raise JobUnavailableError(job_id)
         return job
 
-    def wait(self, job_id: str, seconds: float) -> Job:
-        """Poll until the job ends or ``seconds`` pass; return its latest state."""
-        deadline = self._clock() + min(seconds, self._settings.max_wait_seconds)
-        delay = 0.05
+    def wait(self, job_id: str, seconds: float, arrived: float | None = None) -> Job:
+        """The job once it ends, or its latest state when the wait is over.
+
+        The wait is a deadline counted from the request's arrival (``arrived``, on this
+        service's clock; default now), never more than ``max_wait_seconds`` after it: time
+        spent queueing and submitting is already spent. The job is read once per poll (a
+        consistent read), the pauses growing from 0.1 s to 1 s; no poll is started that
+        could not end before the deadline (a poll is assumed to take as long as the
+        slowest one so far), so the caller gets its 202 in time.
+        """
+        now = self._clock()
+        start = now if arrived is None else min(arrived, now)
+        deadline = start + max(0.0, min(seconds, self._settings.max_wait_seconds))
         job = self.status(job_id)
-        while not job.status.final and self._clock() < deadline:
-            self._sleep(min(delay, max(0.0, deadline - self._clock())))
-            delay = min(delay * 1.5, 0.5)
+        read_time = max(0.0, self._clock() - now)
+        pause = _FIRST_POLL
+        while not job.status.final:
+            spare = deadline - self._clock() - read_time  # latest start of one more read
+            if spare <= 0:
+                break
+            self._sleep(min(pause, spare))
+            pause = min(pause * 1.5, _LONGEST_POLL)
+            before = self._clock()
             job = self.status(job_id)
+            read_time = max(read_time, self._clock() - before)
         return job
 
     def result(self, job: Job) -> dict[str, Any]:

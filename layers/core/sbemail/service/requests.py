@@ -16,6 +16,10 @@ from pydantic import ValidationError
 from ..domain import GenerateRequest
 from .errors import InvalidRequestError
 
+MAX_DETAILS = 20
+"""At most this many invalid fields are listed: an error body stays small."""
+_MAX_FIELD_PART = 60
+
 
 def parse_request(
     body: Any, default_variants: int = 3, max_text: int = 600, max_brief: int = 4000
@@ -38,10 +42,10 @@ def parse_request(
         request = GenerateRequest.model_validate(body)
     except ValidationError as error:
         details = [
-            {"field": ".".join(str(part) for part in issue["loc"]), "message": issue["msg"]}
+            {"field": _field_name(issue["loc"]), "message": issue["msg"]}
             for issue in error.errors(include_url=False, include_input=False)
-        ]
-        fields = ", ".join(d["field"] for d in details)
+        ][:MAX_DETAILS]
+        fields = ", ".join(dict.fromkeys(d["field"] for d in details))
         raise InvalidRequestError(f"invalid fields: {fields}", details) from None
     too_long = [
         {"field": alias, "message": f"at most {limit} characters"}
@@ -56,6 +60,16 @@ def parse_request(
         fields = ", ".join(d["field"] for d in too_long)
         raise InvalidRequestError(f"invalid fields: {fields}", too_long)
     return request
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    """A field's dotted name, as callers spell it; a caller's own key (a social network's
+    name can be 100 KB long) is cut short so no error echoes the body back."""
+    parts = [str(part) for part in loc]
+    return ".".join(
+        part if len(part) <= _MAX_FIELD_PART else part[: _MAX_FIELD_PART - 1] + "…"
+        for part in parts
+    )
 
 
 # Optional facts added after the original request format: left out of the seed when

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..content import ContentError, ContentModel, Usage
 from ..domain import Theme, VariantBrief, render, review_copy
-from ..domain.safety import clean_text
+from ..domain.safety import envelope_text
 from ..storage import Job
 
 
@@ -57,9 +57,10 @@ def write_variant(
     repairs.update({(r.field, r.action): r.as_dict() for r in review.repairs})
     return {
         **base,
-        # Envelope fields go straight into an ESP's subject and preview fields.
-        "subjectLine": clean_text(copy["subjectLine"]),
-        "preheader": clean_text(copy["preheader"]),
+        # Envelope fields go straight into an ESP's subject and preview fields: plain
+        # text under the same rule as the body (no markup, nothing an ESP expands).
+        "subjectLine": envelope_text(copy["subjectLine"]),
+        "preheader": envelope_text(copy["preheader"]),
         "mjml": email.mjml,
         "html": email.html,
         "text": email.text,
