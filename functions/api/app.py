@@ -17,6 +17,7 @@ from sbemail.api import (
     job_document,
     json_body,
     parse_prefer_wait,
+    require_json,
     status_url,
 )
 from sbemail.api.resolver import guard_operations, json_response, map_errors
@@ -42,6 +43,7 @@ def health() -> dict[str, Any]:
 def generate() -> Response:
     event = app.current_event
     arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
+    require_json(event.headers.get("content-type"))
     body = json_body(event.body, event.is_base64_encoded, MAX_BODY_BYTES)
     generation = services().generation
     submission = generation.submit(body)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import time
+import urllib.error
+import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -100,3 +106,55 @@ def test_preview_page_and_samples_are_served(local_url: str) -> None:
     sample = call("GET", f"{local_url}/samples/northwind").json()
     assert sample["brandData"]["store_name"] == "Northwind Outfitters"
     assert call("GET", f"{local_url}/samples/nope").status == 404
+
+
+def _raw_exchange(local_url: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    """Send ``raw`` on a fresh connection; the status and JSON body of the answer."""
+    host, port = local_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(raw)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+@pytest.mark.parametrize("length", ["-1", "abc"])
+def test_a_malformed_content_length_is_a_400_not_a_hang(local_url: str, length: str) -> None:
+    raw = (
+        "POST /api/email/generate HTTP/1.1\r\nHost: local\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{}}"
+    ).encode()
+    status, body = _raw_exchange(local_url, raw)
+    assert status == 400 and body["error"]["code"] == "invalid_content_length"
+
+
+def test_a_chunked_body_is_refused_cleanly(local_url: str) -> None:
+    raw = (
+        b"POST /api/email/generate HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    )
+    status, body = _raw_exchange(local_url, raw)
+    assert status == 411 and body["error"]["code"] == "length_required"
+
+
+def test_a_text_plain_post_cannot_drive_generation(local_url: str) -> None:
+    """A cross-site page may send text/plain without a preflight: it must not generate."""
+    raw = json.dumps(sample_body("northwind")).encode()
+    request = urllib.request.Request(
+        f"{local_url}/api/email/generate",
+        data=raw,
+        method="POST",
+        headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://evil.example"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 415
+    assert json.loads(refused.value.read())["error"]["code"] == "unsupported_media_type"
+
+
+def test_fifty_simultaneous_callers_are_all_served(local_url: str) -> None:
+    with ThreadPoolExecutor(50) as pool:
+        replies = list(pool.map(lambda _: call("GET", f"{local_url}/health"), range(50)))
+    assert [reply.status for reply in replies] == [200] * 50

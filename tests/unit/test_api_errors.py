@@ -26,7 +26,8 @@ module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 for method, path, body in json.loads(sys.argv[2]):
     data = base64.b64decode(body)
-    event = http_api_event(method, path, {"prefer": "wait=0"}, data, "127.0.0.1")
+    headers = {"prefer": "wait=0", "content-type": "application/json"}
+    event = http_api_event(method, path, headers, data, "127.0.0.1")
     reply = module.lambda_handler(event, LocalContext("api"))
     headers = reply.get("headers") or {}
     print(json.dumps({"status": reply["statusCode"], "body": reply["body"], "headers": headers}))
@@ -160,3 +161,18 @@ def test_the_405_is_decided_in_the_not_found_handler() -> None:
     }
     assert resolve("GET", "/things/42")["statusCode"] == 200
     assert resolve("GET", "/elsewhere")["statusCode"] == 404
+
+
+def test_a_body_not_declared_as_json_is_a_415() -> None:
+    """A web page can POST text/plain cross-site without a preflight; JSON needs one."""
+    from sbemail.api import BodyError, require_json
+
+    for allowed in ("application/json", "application/json; charset=utf-8", "application/x+json"):
+        require_json(allowed)
+    for refused in (None, "", "text/plain", "application/x-www-form-urlencoded", "multipart/x"):
+        try:
+            require_json(refused)
+        except BodyError as error:
+            assert error.status == 415
+        else:
+            raise AssertionError(f"{refused!r} was accepted")

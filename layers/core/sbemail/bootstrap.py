@@ -6,8 +6,10 @@ creates the AWS clients and picks the content model, and every later call reuses
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, update_wrapper
 
 import boto3
 from botocore.config import Config
@@ -93,8 +95,32 @@ def build_content_model(settings: Settings) -> PooledContentModel:
     return open_content_model(content, key)
 
 
-@cache
-def services() -> Services:
+class _BuiltOnce:
+    """A cached builder whose first build happens once, however many callers race to it.
+
+    ``functools.cache`` alone lets every caller that arrives before the first build
+    returns run a build of its own (50 simultaneous first requests, 50 builds). Here
+    the first build runs under a lock: the callers racing it wait and then share it.
+    Later calls read the cache without the lock; ``cache_clear`` forgets the build.
+    """
+
+    def __init__(self, build: Callable[[], Services]) -> None:
+        self._build = cache(build)
+        self._lock = threading.Lock()
+        update_wrapper(self, build)
+
+    def __call__(self) -> Services:
+        if self._build.cache_info().currsize:
+            return self._build()
+        with self._lock:  # the builder stores its result before the lock is released
+            return self._build()
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._build.cache_clear()
+
+
+def _build_services() -> Services:
     """The one set of services of this execution environment."""
     settings = Settings.from_env()
     session = boto3.session.Session(region_name=settings.region)
@@ -137,3 +163,6 @@ def services() -> Services:
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
     return Services(settings, library, table, content, store, generation, operations)
+
+
+services = _BuiltOnce(_build_services)

@@ -5,7 +5,7 @@ is tested as plain functions.
 """
 
 from .auth import OperatorCheck, check_operator
-from .bodies import BodyError, arrival_time, json_body
+from .bodies import BodyError, arrival_time, json_body, require_json
 from .documents import (
     answered_result,
     error_body,
@@ -26,5 +26,6 @@ __all__ = [
     "job_document",
     "json_body",
     "parse_prefer_wait",
+    "require_json",
     "status_url",
 ]

@@ -235,8 +235,7 @@ def _band_gradient(theme: Theme) -> str:
     if theme.band_glow == theme.band:
         return ""
     return (
-        f" .band-glow, .band-glow > table {{ background-image: {theme.band_gradient} "
-        "!important; }"
+        f" .band-glow, .band-glow > table {{ background-image: {theme.band_gradient} !important; }}"
     )
 
 

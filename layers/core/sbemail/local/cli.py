@@ -18,10 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .embedded import LocalAws, provision, start_moto
+from .embedded import LocalAws, provision, start_moto, trim_to_limits, untrack_moto_models
 from .preview import PreviewPages
-from .runtime import QueuePoller, load_handler
-from .server import make_server
+from .runtime import (
+    CleanupSchedule,
+    QueuePoller,
+    limit_malloc_arenas,
+    load_handler,
+    release_free_memory,
+)
+from .server import MAX_THREADS, REQUEST_SECONDS, make_server
 
 _LOCAL_DEFAULTS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -33,6 +39,12 @@ _LOCAL_DEFAULTS = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_METRICS_DISABLED": "true",
 }
+# Local knobs (seconds; 0 turns the schedule off): how often the cleanup runs (the
+# cloud's schedule is 15 minutes; locally every item is in memory, so more often), how
+# long a client has to send a request, and how many connections are served at once.
+CLEANUP_SECONDS = "SBEMAIL_LOCAL_CLEANUP_SECONDS"
+REQUEST_SECONDS_VARIABLE = "SBEMAIL_LOCAL_REQUEST_SECONDS"
+MAX_THREADS_VARIABLE = "SBEMAIL_LOCAL_MAX_THREADS"
 
 
 def project_root() -> Path:
@@ -59,6 +71,7 @@ class LocalService:
 def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -> LocalService:
     """Start embedded AWS, the worker poller and the HTTP server; return when ready."""
     root = root or project_root()
+    limit_malloc_arenas()  # before any thread allocates: see its docstring
     for name, value in _LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
     if not os.environ.get("SBEMAIL_ADMIN_TOKEN"):
@@ -69,13 +82,36 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
         moto, endpoint = start_moto()
         parts.append(moto)
     aws = provision(endpoint, root / "template.yaml")
+    untrack_moto_models()
     os.environ.update(aws.environment())
     api = load_handler(root / "functions" / "api" / "app.py", "sbemail_local_api")
     worker = load_handler(root / "functions" / "worker" / "app.py", "sbemail_local_worker")
     poller = QueuePoller(worker, aws.endpoint, aws.queue_url)
     poller.start()
     parts.append(poller)
-    server = make_server(host, port, api, PreviewPages(root / "samples"))
+    interval = float(os.environ.get(CLEANUP_SECONDS) or 60)
+    if interval > 0:
+        from ..bootstrap import services
+
+        cleanup = load_handler(root / "functions" / "cleanup" / "app.py", "sbemail_local_cleanup")
+
+        def bound_memory() -> dict[str, int]:
+            untrack_moto_models()
+            evicted = trim_to_limits(services())
+            release_free_memory()
+            return evicted
+
+        schedule = CleanupSchedule(cleanup, interval, after=bound_memory)
+        schedule.start()
+        parts.append(schedule)
+    server = make_server(
+        host,
+        port,
+        api,
+        PreviewPages(root / "samples"),
+        max_threads=int(os.environ.get(MAX_THREADS_VARIABLE) or MAX_THREADS),
+        request_seconds=float(os.environ.get(REQUEST_SECONDS_VARIABLE) or REQUEST_SECONDS),
+    )
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     parts.append(server)
     bound_port = server.server_address[1]

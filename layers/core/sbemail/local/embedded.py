@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import json
 import socket
+import time
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import yaml
+
+from ..storage import ExpiryBuckets
+from ..storage.cache import current_epoch, epoch_of
+
+if TYPE_CHECKING:
+    from ..bootstrap import Services
 
 REGION = "us-east-1"
 
@@ -65,6 +74,39 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class _Untracked(list[Any]):
+    """A model registry that keeps nothing."""
+
+    def append(self, item: Any) -> None:
+        """Dropped: see ``untrack_moto_models``."""
+
+
+def untrack_moto_models() -> int:
+    """Stop moto's in-process models from being kept forever; returns the classes fixed.
+
+    moto records every model object it ever creates (each DynamoDB item and each copy of
+    one, each SQS message) in a per-class list that only its dashboard reads and only a
+    reset empties, so a long-running local server grows by every item it ever stored,
+    deleted or not (about 120 KB a job). The lists are replaced by ones that keep
+    nothing; the table and queues are unaffected (the dashboard's model view is empty).
+    Classes moto imports later get a list of their own, so this is repeated on every
+    scheduled cleanup, which also drops whatever those lists kept meanwhile.
+    """
+    import sys
+
+    if "moto.core.model_instances" not in sys.modules:
+        return 0  # AWS is not embedded in this process
+    from moto.core.model_instances import model_data
+
+    fixed = 0
+    for models in list(model_data.values()):
+        for model in list(models.values()):
+            if not isinstance(getattr(model, "instances_tracked", None), _Untracked):
+                model.instances_tracked = _Untracked()  # type: ignore[attr-defined]
+                fixed += 1
+    return fixed
 
 
 @dataclass(frozen=True)
@@ -139,3 +181,62 @@ def provision(
         },
     )["QueueUrl"]
     return LocalAws(endpoint, table_name, queue_url, dlq_url)
+
+
+def trim_to_limits(services: Services, clock: Callable[[], float] = time.time) -> dict[str, int]:
+    """Hold the embedded table to the limits the stats report; returns what was evicted.
+
+    In the cloud the table lives in DynamoDB; here every item lives in this process's
+    memory, so the store keeps at most ``STORE_MAX_ENTRIES`` jobs (``store.maxEntries``)
+    and the cache at most ``CACHE_MAX_ENTRIES`` ready entries (``responseCache.maxEntries``),
+    the oldest going first (a job with its variants). The live counters behind
+    ``totalEntries`` are told, so the stats stay true. Pending cache claims are left
+    alone: each belongs to a running job, which the job limit bounds already.
+    """
+    table = services.table
+    settings = services.settings
+    now = int(clock())
+    jobs: dict[str, int] = {}
+    variants: dict[str, list[str]] = defaultdict(list)
+    ready: list[tuple[int, str]] = []
+    scan: dict[str, Any] = {
+        "TableName": table.name,
+        "ProjectionExpression": "pk, expires_at, #state",
+        "ExpressionAttributeNames": {"#state": "state"},
+    }
+    while True:
+        page = table.client.scan(**scan)
+        for item in page.get("Items", []):
+            pk = item["pk"]["S"]
+            expires_at = int(item.get("expires_at", {}).get("N", "0"))
+            if pk.startswith("job#"):
+                job_id, _, variant = pk[4:].partition("#v")
+                if variant:
+                    variants[job_id].append(pk)
+                else:
+                    jobs[job_id] = expires_at
+            elif pk.startswith("cache#") and item.get("state", {}).get("S") == "ready":
+                ready.append((expires_at, pk))
+        if "LastEvaluatedKey" not in page:
+            break
+        scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def delete(pk: str) -> None:
+        table.client.delete_item(TableName=table.name, Key={"pk": {"S": pk}})
+
+    evicted = {"jobs": 0, "cache": 0}
+    oldest_jobs = sorted(jobs.items(), key=lambda job: job[1])
+    for job_id, expires_at in oldest_jobs[: max(0, len(jobs) - settings.store_max_entries)]:
+        for pk in [*variants.get(job_id, []), f"job#{job_id}"]:
+            delete(pk)
+        if expires_at > now:
+            services.store.live_counter.add(expires_at, -1)
+        evicted["jobs"] += 1
+    epoch = current_epoch(table)
+    live_cache = ExpiryBuckets(table, f"cache#e{epoch}", settings.cache_ttl_minutes * 60)
+    for expires_at, pk in sorted(ready)[: max(0, len(ready) - settings.cache_max_entries)]:
+        delete(pk)
+        if expires_at > now and epoch_of(pk) == epoch:
+            live_cache.add(expires_at, -1)
+        evicted["cache"] += 1
+    return evicted

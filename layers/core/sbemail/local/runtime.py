@@ -139,3 +139,99 @@ class QueuePoller:
                 self.poll_once()
             except Exception:
                 time.sleep(0.5)
+
+
+class CleanupSchedule:
+    """The cloud's scheduled CleanupFunction, run locally every ``interval`` seconds.
+
+    The deployed stack invokes the cleanup handler every 15 minutes (an EventBridge
+    schedule); locally nothing would, and moto keeps expired items until someone deletes
+    them, all in this process's memory. Each run invokes the same handler until its
+    sweep has covered the table (at most ``max_passes`` bounded passes), then calls
+    ``after`` (the local server trims the embedded table to its limits there).
+    """
+
+    def __init__(
+        self,
+        handler: Handler,
+        interval: float,
+        after: Callable[[], Any] | None = None,
+        max_passes: int = 20,
+    ) -> None:
+        self._handler = handler
+        self._interval = interval
+        self._after = after
+        self._max_passes = max_passes
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.runs = 0
+
+    def run_once(self) -> list[Any]:
+        """One scheduled run: the handler's reports, pass by pass, and ``after``'s."""
+        reports: list[Any] = []
+        for _ in range(self._max_passes):
+            report = self._handler({"source": "local.schedule"}, LocalContext("cleanup", 900))
+            reports.append(report)
+            if not isinstance(report, dict) or report.get("finished", True):
+                break
+        if self._after is not None:
+            reports.append(self._after())
+        self.runs += 1
+        return reports
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="cleanup", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.run_once()
+            except Exception:  # a failed run is retried at the next tick, as on Lambda
+                continue
+
+
+def _libc_function(name: str) -> Any:
+    """A function of the C library, or ``None`` (not glibc, or no such function)."""
+    import ctypes
+    import ctypes.util
+
+    library = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(library), name) if library else None
+    except (OSError, AttributeError):
+        return None
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Let the C heap grow at most ``arenas`` arenas (glibc; call before threads start).
+
+    glibc gives threads that allocate at the same time arenas of their own, up to eight
+    per CPU, each keeping its own free holes; a server starting a thread per connection
+    ends up fragmented over all of them. Python's lock makes that concurrency moot, so a
+    couple of arenas cost nothing and keep resident memory close to what is in use.
+    """
+    mallopt = _libc_function("mallopt")
+    return bool(mallopt and mallopt(-8, arenas))  # -8: M_ARENA_MAX
+
+
+def release_free_memory() -> bool:
+    """Collect cycles and hand the C heap's free pages back to the system (glibc only).
+
+    Freed items leave holes in the allocator's heaps, which count in the process's
+    resident memory until reused; ``malloc_trim`` returns them. Returns whether it could
+    (not on other C libraries).
+    """
+    import gc
+
+    gc.collect()
+    trim = _libc_function("malloc_trim")
+    if trim is None:
+        return False
+    trim(0)
+    return True
