@@ -35,7 +35,7 @@ from .blocks import (
     SlotKind,
     split_template,
 )
-from .themes import THEME_KEYS
+from .theme import THEME_KEYS
 
 _PRODUCT_KEY = re.compile(r"^product\.([1-9])\.([a-z_]+)$")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -13,7 +13,7 @@ import re
 
 from .brand import BrandData
 from .safety import escape_text, safe_url
-from .themes import Theme
+from .theme import Theme
 
 UNSUBSCRIBE_MERGE_TAG = "*|UNSUB|*"
 _MERGE_TAG = re.compile(

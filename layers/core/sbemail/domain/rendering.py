@@ -24,7 +24,7 @@ from .links import LinkPolicy, position_link
 from .merge_tags import with_fallback
 from .plain_text import to_text
 from .safety import escape_text, safe_url
-from .themes import Theme
+from .theme import Theme
 
 __all__ = [
     "GMAIL_CLIP_BYTES",
