@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import CopyViolation, EmailType, VariantBrief
-from ..domain.addresses import strip_foreign_addresses
+from ..domain.addresses import scrub
 from ..domain.language import language_name
 
 PROMPT_VERSION = "copy-v2"
@@ -242,7 +242,7 @@ def _context(brief: VariantBrief) -> str:
     brand = request.brand
 
     def clean(text: str) -> str:
-        return _without_addresses(text, brief.hosts)
+        return scrub(text, brief.hosts)  # the model never sees a foreign address
 
     profile: dict[str, Any] = {
         "name": brand.store_name,
@@ -280,7 +280,7 @@ def _task(brief: VariantBrief) -> str:
     facts = brief.facts
 
     def clean(text: str) -> str:
-        return _without_addresses(text, brief.hosts)
+        return scrub(text, brief.hosts)  # the model never sees a foreign address
 
     document: dict[str, Any] = {"brief": clean(request.user_context)}
     if facts.language:
@@ -329,8 +329,3 @@ def _task(brief: VariantBrief) -> str:
         + "\nFields to write: "
         + ", ".join(brief.used)
     )
-
-
-def _without_addresses(text: str, hosts: frozenset[str]) -> str:
-    """Caller text without addresses that are not the store's: the model never sees them."""
-    return " ".join(strip_foreign_addresses(text, hosts)[0].split()) if text else text

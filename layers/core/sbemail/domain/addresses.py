@@ -247,3 +247,9 @@ def _tidy(text: str, marker: str) -> str:
     # A gap inside running text: one space where the address stood between words, none
     # where it was glued to text written without spaces (Japanese, Chinese, Thai).
     return rest[-1][0].sub(lambda gap: " " if gap.group().strip(marker) else "", text)
+
+
+def scrub(text: str, allowed_hosts: Iterable[str]) -> str:
+    """``text`` without foreign addresses, its whitespace collapsed: what a text field
+    becomes before it enters a prompt or an email (``strip_foreign_addresses``)."""
+    return " ".join(strip_foreign_addresses(text, allowed_hosts)[0].split()) if text else text

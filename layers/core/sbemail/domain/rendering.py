@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from mjml import mjml2html
 
 from . import brand_markup
-from .addresses import strip_foreign_addresses
-from .blocks import RAW_SUFFIX, URL_CONTEXT_KEYS, Block, SlotKind
+from .addresses import scrub
+from .blocks import RAW_SUFFIX, Block, SlotKind
 from .brand import BrandData
 from .brand_markup import UNSUBSCRIBE_MERGE_TAG, InvalidStoreURLError, home_url, unsubscribe_target
 from .facts import EmailFacts
@@ -62,34 +62,48 @@ class _Values:
 
     text: dict[str, str]
     markup: dict[str, str]
-    hosts: frozenset[str] = frozenset()  # the only hosts a text may name
+    policy: LinkPolicy
 
 
 def brand_context(
     brand: BrandData, theme: Theme, unsubscribe: str, facts: EmailFacts | None = None
 ) -> _Values:
-    """Placeholder values from the brand, the theme and the request's facts."""
+    """Placeholder values from the brand, the theme and the request's facts.
+
+    Every text value (not the links, not the theme) loses the addresses that are not
+    the store's here, once: mail clients turn a bare ``evil.example`` or
+    ``x@evil.example`` into a live link, so text obeys the same rule as links. The
+    markup built from the brand reads its slogan and address scrubbed the same way.
+    """
     policy = LinkPolicy.for_brand(brand)
     facts = facts or EmailFacts()
     store_url = home_url(brand)
     logo_url = safe_url(brand.logo_url) or ""
-    text = {
+    texts = {
         "brand.name": brand.store_name,
-        "brand.url": store_url,
-        "brand.logo_url": logo_url,
-        "brand.banner_url": safe_url(brand.banner_url) or "",
         "brand.slogan": brand.slogan,
         "offer.code": facts.offer_code,
         "offer.terms": facts.offer_terms,
-        **theme.context(),
+    }
+    links = {
+        "brand.url": store_url,
+        "brand.logo_url": logo_url,
+        "brand.banner_url": safe_url(brand.banner_url) or "",
     }
     for number, product in enumerate(brand.products, start=1):
         prefix = f"product.{number}."
-        text[prefix + "name"] = product.name
-        text[prefix + "url"] = policy.link(product.url, store_url)
-        text[prefix + "image_url"] = safe_url(product.image_url) or logo_url
-        text[prefix + "price"] = product.price
-        text[prefix + "description"] = product.description
+        texts |= {
+            prefix + "name": product.name,
+            prefix + "price": product.price,
+            prefix + "description": product.description,
+        }
+        links |= {
+            prefix + "url": policy.link(product.url, store_url),
+            prefix + "image_url": safe_url(product.image_url) or logo_url,
+        }
+    text = {key: scrub(value, policy.hosts) for key, value in texts.items()}
+    text |= links | theme.context()
+    brand = _with_scrubbed_slogan_and_address(brand, policy.hosts)  # for the markup below
     markup = {
         "brand.logo_markup": brand_markup.logo_markup(brand, theme, "center"),
         "brand.logo_left_markup": brand_markup.logo_markup(brand, theme, "left"),
@@ -102,31 +116,16 @@ def brand_context(
     }
     # the one template syntax that reaches an email: checked, in the platform's form
     markup["reader.first_name"] = with_fallback(facts.first_name_tag, facts.first_name_fallback)
-    return _Values(text=text, markup=markup, hosts=policy.hosts)
+    return _Values(text=text, markup=markup, policy=policy)
 
 
-def without_foreign_addresses(brand: BrandData, hosts: frozenset[str]) -> BrandData:
-    """``brand`` with every address that is not the store's removed from its texts.
-
-    Mail clients turn a bare ``evil.example`` or ``x@evil.example`` into a live link,
-    so text from the brand profile obeys the same rule as links.
-    """
-
-    def scrub(text: str) -> str:
-        return " ".join(strip_foreign_addresses(text, hosts)[0].split()) if text else text
-
-    products = [
-        p.model_copy(update={"name": scrub(p.name) or p.name, "description": scrub(p.description)})
-        for p in brand.products
-    ]
-    update: dict[str, object] = {
-        "slogan": scrub(brand.slogan),
-        "description": scrub(brand.description),
-        "products": products,
-    }
+def _with_scrubbed_slogan_and_address(brand: BrandData, hosts: frozenset[str]) -> BrandData:
+    """``brand`` with its slogan and address scrubbed, for the markup that shows them
+    outside placeholders (the banner's alt text, the footer's address line)."""
+    update: dict[str, object] = {"slogan": scrub(brand.slogan, hosts)}
     if brand.address is not None:
         parts = ("street", "city", "state_code", "postal_code", "country")
-        fields = {name: scrub(getattr(brand.address, name)) for name in parts}
+        fields = {name: scrub(getattr(brand.address, name), hosts) for name in parts}
         update["address"] = brand.address.model_copy(update=fields)
     return brand.model_copy(update=update)
 
@@ -153,10 +152,8 @@ def fill(block: Block, values: _Values, copy: dict[str, str], link: str = "") ->
             out.append(escape_text(link))
         elif key in copy:
             out.append(escape_text(copy[key]))
-        elif key in URL_CONTEXT_KEYS or key.startswith("theme.") or key.endswith("_url"):
+        else:
             out.append(escape_text(values.text.get(key, "")))
-        else:  # brand, product and offer text: no address that is not the store's
-            out.append(escape_text(_scrub(values.text.get(key, ""), values.hosts)))
     return _EMPTY_TEXT.sub("", _IMAGE_WITHOUT_SOURCE.sub("", "".join(out)))
 
 
@@ -172,7 +169,7 @@ def _slot_copy(
         elif slot.kind is SlotKind.IMAGE:
             value = safe_url(value) or ""
         else:
-            value = _scrub(value[: slot.max_length], policy.hosts)
+            value = scrub(value[: slot.max_length], policy.hosts)
         scoped[slot.name] = value
     return scoped
 
@@ -187,9 +184,8 @@ def assemble(
 ) -> str:
     """The full MJML document for a layout, with every placeholder filled."""
     facts = facts or EmailFacts()
-    policy = LinkPolicy.for_brand(brand)
-    brand = without_foreign_addresses(brand, policy.hosts)
     values = brand_context(brand, theme, unsubscribe, facts)
+    policy = values.policy
     store_url = values.text["brand.url"]
     body = "\n".join(
         fill(
@@ -200,8 +196,8 @@ def assemble(
         )
         for position, block in layout.positions
     )
-    subject = escape_text(_scrub(copy.get("subjectLine", ""), policy.hosts))
-    preheader = escape_text(_scrub(copy.get("preheader", ""), policy.hosts))
+    subject = escape_text(scrub(copy.get("subjectLine", ""), policy.hosts))
+    preheader = escape_text(scrub(copy.get("preheader", ""), policy.hosts))
     head = (
         "<mj-head>"
         f"<mj-title>{subject}</mj-title>"
@@ -237,10 +233,6 @@ def _band_gradient(theme: Theme) -> str:
     return (
         f" .band-glow, .band-glow > table {{ background-image: {theme.band_gradient} !important; }}"
     )
-
-
-def _scrub(text: str, hosts: frozenset[str]) -> str:
-    return " ".join(strip_foreign_addresses(text, hosts)[0].split()) if text else text
 
 
 class EmailTooLargeError(ValueError):
