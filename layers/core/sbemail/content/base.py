@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import CopyReview, CopyViolation, VariantBrief, review_copy
+from ..domain import CopyReview, CopyViolation, VariantBrief, merged_repairs, review_copy
 from .errors import ContentError, ContentRejectedError, ContentUnavailableError, InvalidCopyError
 from .ports import Usage, WrittenCopy
 from .pricing import PriceTable
@@ -127,7 +127,7 @@ class OpenAICompatibleContentModel(ABC):
         return WrittenCopy(
             values=dict(review.values),
             corrections=corrections,
-            repairs=tuple(r.as_dict() for r in review.repairs),
+            repairs=review.repairs,
             **self._figures(run),
         )
 
@@ -166,8 +166,8 @@ class OpenAICompatibleContentModel(ABC):
         review = review_copy(brief, answer, final=final)
         if earlier is None:
             return review
-        repairs = {(r.field, r.action): r for r in (*earlier.repairs, *review.repairs)}
-        return CopyReview(review.values, tuple(repairs.values()), review.problems)
+        repairs = merged_repairs(earlier.repairs, review.repairs)
+        return CopyReview(review.values, repairs, review.problems)
 
     def _figures(self, run: _Run) -> dict[str, Any]:
         """What the run took, for ``WrittenCopy`` and ``ContentError`` alike.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..domain import VariantBrief
+from ..domain import Repair, VariantBrief
 from .errors import ContentError
 
 
@@ -59,8 +59,8 @@ class WrittenCopy:
         attempts: HTTP attempts made (1 when the first call succeeded).
         retries: attempts that retried a transient failure (for metrics).
         corrections: corrective calls made after invalid output (0 or 1).
-        repairs: what was changed to make the copy usable (``{field, action,
-            detail}``: shortened, defaulted, foreign address removed).
+        repairs: what was changed to make the copy usable (shortened, defaulted,
+            foreign address removed).
     """
 
     values: dict[str, object]
@@ -69,7 +69,7 @@ class WrittenCopy:
     attempts: int = 0
     retries: int = 0
     corrections: int = 0
-    repairs: tuple[dict[str, str], ...] = ()
+    repairs: tuple[Repair, ...] = ()
 
 
 class ContentModel(Protocol):

@@ -6,7 +6,15 @@ knows about AWS, HTTP or model providers.
 
 from .blocks import Block, BlockLibrary, BlockLibraryError, Slot, SlotKind
 from .brand import BrandData, Product, store_hosts
-from .copy_review import CopyReview, CopyViolation, Repair, fit, review_copy, validate_copy
+from .copy_review import (
+    CopyReview,
+    CopyViolation,
+    Repair,
+    fit,
+    merged_repairs,
+    review_copy,
+    validate_copy,
+)
 from .copywriting import CopyField, CopyForm, VariantBrief, copy_schema, plan_briefs
 from .facts import EmailFacts, StoryFact, brief_topics
 from .language import detect_language, language_name
@@ -49,6 +57,7 @@ __all__ = [
     "detect_language",
     "fit",
     "language_name",
+    "merged_repairs",
     "plan_briefs",
     "render",
     "resolve_theme",

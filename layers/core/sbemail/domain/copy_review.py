@@ -71,6 +71,12 @@ class CopyReview:
     problems: tuple[CopyViolation, ...] = ()
 
 
+def merged_repairs(*groups: tuple[Repair, ...]) -> tuple[Repair, ...]:
+    """The repairs of several reviews of one variant, each field and action once."""
+    merged = {(r.field, r.action): r for group in groups for r in group}
+    return tuple(merged.values())
+
+
 def normalise(value: str) -> str:
     """Whitespace collapsed to single spaces: what a reader sees, and what is measured."""
     return " ".join(value.split())
@@ -158,8 +164,14 @@ def _review_value(
             Repair(field.name, "shortened", f"{length} → {len(cut)} (at most {limit})"),
             None,
         )
-    problem = f"{length} characters, at most {limit}"
-    return "", None, CopyViolation(field.name, problem, length=length, limit=limit)
+    return "", None, _overrun(field, length)
+
+
+def _overrun(field: CopyField, length: int) -> CopyViolation:
+    """The problem of a value ``length`` characters long, with both numbers (what a
+    corrective call quotes back to the model)."""
+    problem = f"{length} characters, at most {field.max_length}"
+    return CopyViolation(field.name, problem, length=length, limit=field.max_length)
 
 
 def _clean_cut(text: str, limit: int, form: CopyForm) -> int | None:
@@ -188,14 +200,7 @@ def validate_copy(brief: VariantBrief, values: Any) -> tuple[dict[str, str], lis
         if not text and not field.optional:
             problems.append(CopyViolation(field.name, "missing or empty"))
         elif len(text) > field.max_length:
-            problems.append(
-                CopyViolation(
-                    field.name,
-                    f"{len(text)} characters, at most {field.max_length}",
-                    length=len(text),
-                    limit=field.max_length,
-                )
-            )
+            problems.append(_overrun(field, len(text)))
         else:
             clean[field.name] = text
     return clean, problems

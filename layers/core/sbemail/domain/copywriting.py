@@ -110,7 +110,10 @@ class VariantBrief:
         index: int,
         schema: tuple[CopyField, ...],
         facts: EmailFacts | None = None,
+        hosts: frozenset[str] | None = None,
     ) -> VariantBrief:
+        """The brief of one layout (``facts`` and ``hosts`` are derived when not given:
+        ``plan_briefs`` derives them once for all of a request's variants)."""
         shown = {
             f"{position}__{slot.name}"
             for position, block in layout.positions
@@ -124,7 +127,7 @@ class VariantBrief:
             fields=schema,
             used=used,
             facts=facts or EmailFacts.of(request),
-            hosts=LinkPolicy.for_brand(request.brand).hosts,
+            hosts=LinkPolicy.for_brand(request.brand).hosts if hosts is None else hosts,
         )
 
     @property
@@ -158,7 +161,8 @@ def plan_briefs(library: BlockLibrary, request: GenerateRequest, seed: str) -> l
         seed,
     )
     schema = copy_schema(library, request.email_type)
+    hosts = LinkPolicy.for_brand(request.brand).hosts
     return [
-        VariantBrief.for_layout(request, layout, index, schema, facts)
+        VariantBrief.for_layout(request, layout, index, schema, facts, hosts)
         for index, layout in enumerate(layouts)
     ]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..content import ContentError, ContentModel, Usage
-from ..domain import Theme, VariantBrief, render, review_copy
+from ..domain import Theme, VariantBrief, merged_repairs, render, review_copy
 from ..domain.safety import envelope_text
 from ..storage import Job
 
@@ -34,27 +34,21 @@ def write_variant(
     try:
         written = content.write(brief)
     except ContentError as error:
-        spent = error.usage or Usage()
-        return {
-            **base,
-            "error": {"code": error.code, "message": str(error)},
-            "usage": spent.as_dict(),
-            "costUSD": error.cost_usd,
-        }
-    spent_figures = {"usage": written.usage.as_dict(), "costUSD": written.cost_usd}
+        failed = _figures(error.usage or Usage(), error.cost_usd)
+        return {**base, "error": {"code": error.code, "message": str(error)}, **failed}
+    figures = _figures(written.usage, written.cost_usd)
     review = review_copy(brief, written.values, final=True)
     if review.problems:
         reasons = "; ".join(f"{p.field}: {p.problem}" for p in review.problems)
-        return {**base, "error": {"code": "invalid_copy", "message": reasons}, **spent_figures}
+        return {**base, "error": {"code": "invalid_copy", "message": reasons}, **figures}
     copy = review.values
     try:
         email = render(
             brief.layout, theme, brief.request.brand, copy, unsubscribe, facts=brief.facts
         )
     except ValueError as error:  # e.g. too large for Gmail even in its compact form
-        return {**base, "error": {"code": "render_failed", "message": str(error)}, **spent_figures}
-    repairs = {(r["field"], r["action"]): r for r in written.repairs}
-    repairs.update({(r.field, r.action): r.as_dict() for r in review.repairs})
+        return {**base, "error": {"code": "render_failed", "message": str(error)}, **figures}
+    repairs = merged_repairs(written.repairs, review.repairs)
     return {
         **base,
         # Envelope fields go straight into an ESP's subject and preview fields: plain
@@ -65,11 +59,16 @@ def write_variant(
         "html": email.html,
         "text": email.text,
         "sizeBytes": email.size_bytes,
-        "repaired": list(repairs.values()),
+        "repaired": [r.as_dict() for r in repairs],
         "corrections": written.corrections,
-        **spent_figures,
+        **figures,
         "timeMs": round((clock() - started) * 1000),
     }
+
+
+def _figures(usage: Usage, cost_usd: float | None) -> dict[str, Any]:
+    """A variant's tokens and USD as stored and returned (``None``: unpriced)."""
+    return {"usage": usage.as_dict(), "costUSD": cost_usd}
 
 
 def tally(payloads: list[dict[str, Any]]) -> dict[str, int]:
@@ -84,47 +83,45 @@ def tally(payloads: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def spent(variants: dict[int, dict[str, Any]]) -> tuple[Usage, float | None]:
-    """Tokens and USD of every variant, failed ones included (``None``: unpriced)."""
+def totals(variants: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """``usage`` and ``costsUSD`` of every variant, failed ones included; the total is
+    ``null`` with ``priced: false`` when a variant's cost is unknown (unpriced model)."""
     usage = Usage()
     cost: float | None = 0.0
     for variant in variants.values():
         usage = usage + Usage.from_dict(variant.get("usage", {}))
         price = variant.get("costUSD", 0.0)
         cost = None if cost is None or price is None else cost + float(price)
-    return usage, cost
-
-
-def costs_document(cost: float | None) -> dict[str, Any]:
-    """``costsUSD``: the total, or ``null`` with ``priced: false`` for an unpriced model."""
-    if cost is None:
-        return {"total": None, "priced": False}
-    return {"total": round(cost, 6), "priced": True}
+    costs = (
+        {"total": None, "priced": False}
+        if cost is None
+        else {
+            "total": round(cost, 6),
+            "priced": True,
+        }
+    )
+    return {"usage": usage.as_dict(), "costsUSD": costs}
 
 
 def failure_document(variants: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """The error of a job whose every variant failed, with what the attempt cost."""
     reasons = "; ".join(v.get("error", {}).get("message", "") for v in variants.values())
-    usage, cost = spent(variants)
     return {
         "code": "generation_failed",
         "message": reasons[:1000],
         "variants": [{"index": i, **variants[i].get("error", {})} for i in sorted(variants)],
-        "usage": usage.as_dict(),
-        "costsUSD": costs_document(cost),
+        **totals(variants),
     }
 
 
 def result_document(job: Job, variants: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """The response of a completed job: its summary, its emails in order, their totals."""
     emails = [variants[i] for i in sorted(variants)]
-    usage, cost = spent(variants)
     return {
         "success": any("html" in email for email in emails),
         "jobId": job.id,
         **job.summary,
         "cache": "miss",
         "emails": emails,
-        "usage": usage.as_dict(),
-        "costsUSD": costs_document(cost),
+        **totals(variants),
     }
