@@ -313,6 +313,16 @@ def test_a_write_without_body_or_type_passes(server: Server) -> None:
 # -- 5. the cleanup schedule and the table's limits ------------------------------------------
 
 
+def _one_run(schedule: CleanupSchedule) -> None:
+    """Start ``schedule``, wait (at most 5 s) for its first completed run, stop it."""
+    schedule.start()
+    deadline = time.monotonic() + 5
+    while schedule.runs < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    schedule.stop()
+
+
 def test_the_schedule_runs_the_cleanup_until_the_sweep_is_done_then_trims() -> None:
     reports = iter([{"finished": False}, {"finished": False}, {"finished": True}])
     calls: list[str] = []
@@ -322,12 +332,7 @@ def test_the_schedule_runs_the_cleanup_until_the_sweep_is_done_then_trims() -> N
         return next(reports)
 
     schedule = CleanupSchedule(cleanup, interval=0.05, after=lambda: calls.append("trim"))
-    schedule.start()
-    deadline = time.monotonic() + 5
-    while schedule.runs < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    schedule.stop()
+    _one_run(schedule)
     assert calls[:4] == ["cleanup", "cleanup", "cleanup", "trim"]
 
 
@@ -341,12 +346,7 @@ def test_a_failing_cleanup_run_does_not_stop_the_schedule() -> None:
         return {"finished": True}
 
     schedule = CleanupSchedule(cleanup, interval=0.05)
-    schedule.start()
-    deadline = time.monotonic() + 5
-    while schedule.runs < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    schedule.stop()
+    _one_run(schedule)
     assert len(attempts) >= 2
 
 

@@ -45,20 +45,26 @@ def _no_constant(name: str) -> Any:
     raise _invalid(f"request body is not valid JSON: {name} is not a JSON number")
 
 
-def require_json(content_type: str | None) -> None:
-    """Refuse bodies not declared as JSON (415).
+JSON_ONLY = "send the request body as Content-Type: application/json"
+
+
+def is_json_media(content_type: str | None) -> bool:
+    """``application/json`` (any parameters, ``; charset=utf-8``) or ``application/*+json``.
 
     A web page may POST ``text/plain`` or a form to any site without a CORS preflight;
-    insisting on ``application/json`` (which needs one) keeps generation from being
-    driven cross-site by a visitor's browser.
+    insisting on JSON (which needs one) keeps generation from being driven cross-site
+    by a visitor's browser.
     """
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (
+    return media == "application/json" or (
         media.startswith("application/") and media.endswith("+json")
-    ):
-        raise BodyError(
-            415, "unsupported_media_type", "send the request body as Content-Type: application/json"
-        )
+    )
+
+
+def require_json(content_type: str | None) -> None:
+    """Refuse bodies not declared as JSON (415, see ``is_json_media``)."""
+    if not is_json_media(content_type):
+        raise BodyError(415, "unsupported_media_type", JSON_ONLY)
 
 
 def json_body(body: str | None, base64_encoded: bool, max_bytes: int) -> Any:

@@ -11,9 +11,12 @@ what is missing, so a profile can be passed on as it comes.
 
 from __future__ import annotations
 
+import colorsys
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from .contrast import normalise_colour
 
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _SOCIAL_NAME = re.compile(r"[A-Za-z][\w-]{0,39}")
@@ -67,12 +70,9 @@ def _most_colourful(palette: list[str]) -> str:
     """The most saturated colour (a palette's accent: the button), else the first."""
 
     def saturation(colour: str) -> float:
-        digits = colour.strip().lstrip("#")
-        if len(digits) == 3:
-            digits = "".join(d * 2 for d in digits)
-        r, g, b = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
-        high, low = max(r, g, b), min(r, g, b)
-        return 0.0 if high == 0 else (high - low) / high
+        digits = (normalise_colour(colour) or "#000000")[1:]
+        red, green, blue = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        return colorsys.rgb_to_hsv(red, green, blue)[1]
 
     best = max(palette, key=saturation)
     return best if saturation(best) >= 0.25 else palette[0]

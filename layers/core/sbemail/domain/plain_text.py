@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_ANGLE_QUOTES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+from .safety import ANGLE_QUOTES
 
 
 class _TextCollector(HTMLParser):
@@ -67,4 +67,4 @@ def to_text(document: str) -> str:
     collector = _TextCollector()
     collector.feed(document)
     text = "\n\n".join(collector.lines) + "\n"
-    return text.translate(_ANGLE_QUOTES)
+    return text.translate(ANGLE_QUOTES)

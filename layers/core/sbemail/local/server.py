@@ -38,6 +38,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..api.bodies import JSON_ONLY, is_json_media
+from ..api.documents import error_body as api_error_body
 from .preview import PreviewPages
 from .runtime import Handler, LocalContext
 
@@ -97,8 +99,8 @@ def http_api_event(
 
 
 def error_body(code: str, message: str) -> bytes:
-    """The API's error document."""
-    return json.dumps({"error": {"code": code, "message": message}}).encode()
+    """The API's error document, as bytes on the wire."""
+    return json.dumps(api_error_body(code, message)).encode()
 
 
 def is_json_write(method: str, path: str, content_type: str | None, body: bytes) -> bool:
@@ -115,10 +117,7 @@ def is_json_write(method: str, path: str, content_type: str | None, body: bytes)
         return True
     if content_type is None:
         return not body
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    )
+    return is_json_media(content_type)
 
 
 def linger_close(sock: socket.socket) -> None:
@@ -299,10 +298,7 @@ def make_server(
                 self._send(
                     415,
                     {"content-type": "application/json"},
-                    error_body(
-                        "unsupported_media_type",
-                        "send the request body as Content-Type: application/json",
-                    ),
+                    error_body("unsupported_media_type", JSON_ONLY),
                 )
                 return
             event = http_api_event(
