@@ -19,6 +19,9 @@ from typing import Any
 MAX_DEPTH = 32
 """Deepest nesting a body may have; a generate request needs 4 (``brandData.products.0``)."""
 
+MAX_BODY_BYTES = 256 * 1024
+"""Largest body the API reads (the local server refuses larger ones before reading)."""
+
 _WIDE_ENCODINGS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),

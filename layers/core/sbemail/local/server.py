@@ -38,12 +38,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..api.bodies import JSON_ONLY, is_json_media
+from ..api.bodies import JSON_ONLY, MAX_BODY_BYTES, is_json_media
 from ..api.documents import error_body as api_error_body
 from .preview import PreviewPages
 from .runtime import Handler, LocalContext
 
-MAX_BODY_BYTES = 256 * 1024  # the API's limit (MAX_BODY_BYTES of functions/api/app.py)
 REQUEST_SECONDS = 30.0  # to send one request in full, headers and body
 MAX_THREADS = 64  # connections served at once
 LINGER_SECONDS = 1.0  # reading what a refused client still sends, before closing

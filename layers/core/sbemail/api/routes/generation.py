@@ -1,0 +1,55 @@
+"""Generation routes: submit a request (answered from the cache, in time, or as a job) and
+read a job's status and result."""
+
+from __future__ import annotations
+
+import time
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
+
+from ...bootstrap import services
+from ...service import InvalidRequestError
+from ..bodies import MAX_BODY_BYTES, arrival_time, json_body, require_json
+from ..documents import answered_result, failure_body, job_document, parse_prefer_wait, status_url
+from ..resolver import json_response
+
+router = APIGatewayHttpRouter()
+metrics = Metrics()
+
+
+@router.post("/api/email/generate")
+@router.post("/api/generate-emails")
+def generate() -> Response:
+    event = router.current_event
+    arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
+    require_json(event.headers.get("content-type"))
+    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
+    generation = services().generation
+    submission = generation.submit(body)
+    served = submission.result is not None or submission.coalesced  # no generation of its own
+    metrics.add_metric("CacheHit" if served else "CacheMiss", MetricUnit.Count, 1)
+    if submission.result is not None:
+        return json_response(200, submission.result)
+    assert submission.job_id is not None
+    wait = parse_prefer_wait(event.headers.get("prefer"), services().settings.default_wait_seconds)
+    job = generation.wait(submission.job_id, wait, arrived=arrived)  # deadline from arrival
+    if job.status.value == "completed":
+        return json_response(200, answered_result(generation.result(job), submission.coalesced))
+    if job.status.value == "failed":
+        return json_response(502, failure_body(job))
+    accepted = {"jobId": job.id, "status": job.status.value, "pollAfterMs": 1000}
+    return json_response(202, {**accepted, "statusUrl": status_url(job.id, submission.store_id)})
+
+
+@router.get("/api/email/jobs/<job_id>")
+def job_status(job_id: str) -> Response:
+    store_id = router.current_event.get_query_string_value("storeId")
+    if not store_id:
+        raise InvalidRequestError("storeId is required", [{"field": "storeId"}])
+    generation = services().generation
+    job = generation.status(job_id, store_id)
+    result = generation.result(job) if job.status.value == "completed" else None
+    return json_response(200, job_document(job, result))
