@@ -30,7 +30,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 install: $(VENV)/.installed-dev ## create .venv with the package, the local stack and test tools
 
 run: $(VENV)/.installed ## the whole service on 127.0.0.1:$(PORT), offline
-	PORT=$(PORT) $(VENV)/bin/sbemail-local
+	PORT=$(PORT) $(VENV)/bin/sbemail serve
 
 test: $(VENV)/.installed-dev $(SAM_VENV)/.installed ## every test suite
 	SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest

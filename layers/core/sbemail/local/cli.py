@@ -1,4 +1,4 @@
-"""``sbemail-local`` (what ``make run`` starts): the whole service on one machine.
+"""``sbemail serve`` (what ``make run`` starts): the whole service on one machine.
 
 The same Lambda handlers as in the cloud, behind a local HTTP server, with an embedded
 DynamoDB/SQS (moto's server) and a poller feeding the worker from the queue. No network,
@@ -52,7 +52,7 @@ def project_root() -> Path:
     for candidate in (Path.cwd(), Path(__file__).resolve().parents[4]):
         if (candidate / "template.yaml").is_file() and (candidate / "functions").is_dir():
             return candidate
-    raise SystemExit("run sbemail-local from the project folder (template.yaml not found)")
+    raise SystemExit("run sbemail from the project folder (template.yaml not found)")
 
 
 @dataclass

@@ -1,0 +1,5 @@
+"""``python -m sbemail.cli``: the same as the ``sbemail`` command."""
+
+from . import main
+
+main()
