@@ -24,10 +24,9 @@ from ..storage import (
     JobStateError,
     JobStatus,
     JobStore,
-    cache_digest,
 )
 from .errors import JobUnavailableError
-from .requests import new_job_id, parse_request, request_seed
+from .requests import new_job_id, output_digest, parse_request, request_seed
 from .variants import failure_document, result_document, tally, write_variant
 
 logger = logging.getLogger(__name__)
@@ -124,19 +123,15 @@ class GenerationService:
             return None
 
     def _digest(self, request: GenerateRequest) -> str:
-        theme, fell_back = resolve_theme(request.brand, request.aesthetic)
-        parts = {
-            "request": request.model_dump(
-                mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
-            ),
-            # spellings of one theme share entries; an unknown name is echoed in warnings
-            "theme": request.aesthetic if fell_back else theme.name,
-            "model": self._content.model,
-            "provider": self._content.provider,
-            "blocks": self._library.version,
-            "prompt": self._content.prompt_version,
-        }
-        return cache_digest(parts)
+        return output_digest(
+            request,
+            {
+                "model": self._content.model,
+                "provider": self._content.provider,
+                "blocks": self._library.version,
+                "prompt": self._content.prompt_version,
+            },
+        )
 
     def _record(self, hit: bool) -> None:
         if self._cache is None:

@@ -1,6 +1,6 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
-from .cache import Claim, DynamoDBResponseCache, cache_digest
+from .cache import Claim, DynamoDBResponseCache, cache_digest, entry_key
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
 from .jobs import Job, JobNotFoundError, JobStateError, JobStatus, StorageError
@@ -24,4 +24,5 @@ __all__ = [
     "Table",
     "TableSweeper",
     "cache_digest",
+    "entry_key",
 ]
