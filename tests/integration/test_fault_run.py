@@ -41,6 +41,9 @@ TRANSIENT_SHARE = 0.04
 """Share of DynamoDB calls answered 500 ``InternalServerError``."""
 CRASH_EVERY = 4
 """Every fourth job's first worker dies while saving its second variant."""
+REPEAT_EVERY = 3
+"""Every third job's message is delivered twice (SQS delivers at least once; a send
+retried after a lost answer queues a second message)."""
 VISIBILITY_SECONDS = 15
 """Longer than any one delivery runs here (the stack's is six times the worker's timeout),
 so a message comes back only when its worker died, never while a worker still runs it."""
@@ -182,7 +185,9 @@ def test_every_job_ends_once_under_model_storage_and_worker_faults(
     faults = DynamoDBFaults(THROTTLED_SHARE, TRANSIENT_SHARE)
     faults.attach(services.table.client)
 
+    sqs = boto3.client("sqs", endpoint_url=resources.endpoint, region_name="us-east-1")
     submitted: list[str] = []
+    repeated: list[str] = []
     refused: list[str] = []
     for number, body in enumerate(_bodies()):
         try:
@@ -194,6 +199,11 @@ def test_every_job_ends_once_under_model_storage_and_worker_faults(
         submitted.append(job_id)
         if number % CRASH_EVERY == 0:
             faults.crash_jobs.add(job_id)
+        if number % REPEAT_EVERY == 1:
+            repeated.append(job_id)
+            sqs.send_message(
+                QueueUrl=resources.queue_url, MessageBody=json.dumps({"jobId": job_id})
+            )
 
     handler = load_handler(ROOT / "functions" / "worker" / "app.py", "worker_under_faults")
     poller = QueuePoller(handler, resources.endpoint, resources.queue_url, batch_size=1)
@@ -216,7 +226,6 @@ def test_every_job_ends_once_under_model_storage_and_worker_faults(
     duplicated = sorted(pk for pk, writes in faults.variant_writes.items() if writes > 1)
     emails = {j.id: _read(lambda j=j: generation.result(j))["emails"] for j in completed}
     short = [j for j, listed in emails.items() if len(listed) != jobs[j].total]
-    sqs = boto3.client("sqs", endpoint_url=resources.endpoint, region_name="us-east-1")
     dead = sqs.receive_message(QueueUrl=resources.dlq_url, MaxNumberOfMessages=10)
     dead_jobs = [json.loads(m["Body"])["jobId"] for m in dead.get("Messages", [])]
     model_faults = Counter(r.fault for r in fake.requests)
@@ -225,7 +234,8 @@ def test_every_job_ends_once_under_model_storage_and_worker_faults(
         f"{len(submitted)}, refused at submit {len(refused)}, completed {len(completed)}, "
         f"failed with a reason {len(failed)}, duplicated {len(duplicated)}, lost {len(lost)}"
         f"\n  injected: DynamoDB throttled {faults.throttled}, 500s {faults.transient}, "
-        f"worker deaths {faults.crashes}; model answers {dict(sorted(model_faults.items()))}"
+        f"worker deaths {faults.crashes}, messages delivered twice {len(repeated)}"
+        f"\n  model answers {dict(sorted(model_faults.items()))}"
         f"\n  variants written {sum(faults.variant_writes.values())}, dead letters "
         f"{len(dead_jobs)}"
     )
