@@ -25,7 +25,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from sbemail import bootstrap
-from sbemail.local.embedded import LocalAws, provision
+from sbemail.local.embedded import LocalAws, provision, read_template
 from sbemail.local.runtime import QueuePoller, load_handler
 from sbemail.storage import JobStatus
 from sbemail.storage.dynamodb import variant_key
@@ -151,6 +151,10 @@ def faulty_service(
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
         monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "5")
+        # DynamoDB retries as the deployed worker makes them (submits here use them too)
+        worker = read_template(ROOT / "template.yaml")["Resources"]["WorkerFunction"]
+        attempts = worker["Properties"]["Environment"]["Variables"]["DYNAMODB_MAX_ATTEMPTS"]
+        monkeypatch.setenv("DYNAMODB_MAX_ATTEMPTS", str(attempts))
         bootstrap.services.cache_clear()
         yield resources, fake
         bootstrap.services.cache_clear()
