@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+SCAN_VENV := .venv-scan
 PORT ?= 3000
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY = 0
@@ -27,13 +28,20 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
+# checkov (template scan) pins what clashes with ours and with the SAM CLI: its own venv.
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $@
+
 install: $(VENV)/.installed-dev ## create .venv with the package, the local stack and test tools
 
 run: $(VENV)/.installed ## the whole service on 127.0.0.1:$(PORT), offline
 	PORT=$(PORT) $(VENV)/bin/sbemail serve
 
-test: $(VENV)/.installed-dev $(SAM_VENV)/.installed ## every test suite
-	SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest
+test: $(VENV)/.installed-dev $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## every test suite
+	SAM_BIN=$(abspath $(SAM)) CFN_LINT_BIN=$(abspath $(SAM_VENV)/bin/cfn-lint) \
+	CHECKOV_BIN=$(abspath $(SCAN_VENV)/bin/checkov) $(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -54,4 +62,4 @@ validate: $(SAM_VENV)/.installed
 	$(SAM) validate --lint
 
 clean:
-	rm -rf .aws-sam $(VENV) $(SAM_VENV)
+	rm -rf .aws-sam $(VENV) $(SAM_VENV) $(SCAN_VENV)

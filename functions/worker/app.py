@@ -26,12 +26,15 @@ tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def run_record(record: SQSRecord) -> None:
+def run_record(record: SQSRecord, lambda_context: Any) -> None:
     job_id = json.loads(record.body)["jobId"]
     logger.append_keys(job_id=job_id)
     generation = services().generation
+    # Leased for as long as this invocation may live: a second delivery of the job
+    # meanwhile leaves it to this one, and a worker that dies never holds it longer.
+    lease = lambda_context.get_remaining_time_in_millis() / 1000
     try:
-        done = generation.run(job_id)
+        done = generation.run(job_id, lease_seconds=lease)
     except Exception as error:
         if (
             int(record.attributes.approximate_receive_count)

@@ -1,5 +1,6 @@
 """The hostile corpus: foreign addresses, template syntax and invisible characters
-planted in every free-text field of a request.
+planted in every free-text field of a request, markup and links that are no web
+address.
 
 One place for unit, integration and browser tests, so each proves the same thing: no
 URL, domain or email address that is not the store's ever reaches an email (MJML,
@@ -75,6 +76,21 @@ INVISIBLE = (
 """Control, bidi-control and invisible characters: none may reach an email."""
 TEMPLATE_PLANTED = "in" + "vi".join(INVISIBLE) + "sible " + " ".join(TEMPLATE_PAYLOADS)
 """Every invisible character inside one word, then every template payload."""
+MARKUP_PAYLOADS = (
+    '<img src=x onerror="window.pwned=1">',
+    '"><script>window.pwned=2</script>',
+    '<a href="https://evil.example/">x</a>',
+    "</mj-text><mj-raw><script>window.pwned=3</script></mj-raw>",
+)
+"""Markup a caller or a model may send (an element, an attribute breakout, a link, an
+MJML breakout): it stays text, never an element, script or link."""
+UNSAFE_URLS = (
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "vbscript:msgbox(1)",
+    "ftp://evil.example",
+)
+"""Links that are no web address: refused at the edge, dropped by the renderer."""
 
 
 def plant(text: str, payload: str = PLANTED) -> str:

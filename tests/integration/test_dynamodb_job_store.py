@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from sbemail.storage import DynamoDBJobStore, Job, JobStateError, JobStatus, Table
+from sbemail.storage import DynamoDBJobStore, Job, JobLeasedError, JobStateError, JobStatus, Table
 
 
 @pytest.fixture
@@ -91,3 +91,30 @@ def test_updates_refresh_the_ttl(store: DynamoDBJobStore, clock) -> None:
     store.start(job.id)
     clock.now += 200  # 400 s after creation, 200 s after the last update
     assert store.get(job.id) is not None
+
+
+def test_a_leased_job_is_refused_to_other_holders_until_released_or_run_out(
+    store: DynamoDBJobStore, clock
+) -> None:
+    job = new_job()
+    store.create(job)
+    assert store.start(job.id, lease_seconds=60, holder="a").status is JobStatus.RUNNING
+    with pytest.raises(JobLeasedError):
+        store.start(job.id, lease_seconds=60, holder="b")
+    store.release(job.id, "b")  # not b's lease: it stays
+    with pytest.raises(JobLeasedError):
+        store.start(job.id, lease_seconds=60, holder="b")
+    store.release(job.id, "a")
+    store.start(job.id, lease_seconds=60, holder="b")
+    clock.now += 60  # b's invocation ended without a word: its lease ran out
+    store.start(job.id, lease_seconds=60, holder="c")
+
+
+def test_a_finished_job_is_no_lease_conflict(store: DynamoDBJobStore) -> None:
+    job = new_job()
+    store.create(job)
+    store.start(job.id, lease_seconds=60, holder="a")
+    store.complete(job.id, {})
+    with pytest.raises(JobStateError) as refused:
+        store.start(job.id, lease_seconds=60, holder="b")
+    assert not isinstance(refused.value, JobLeasedError)

@@ -21,7 +21,7 @@ from sbemail.service import GenerationService, GenerationSettings
 from sbemail.storage import DynamoDBJobStore, JobStatus, Table
 
 from fakes.content import API_KEY, pooled_model
-from fakes.hostile import foreign_in, hostile_request
+from fakes.hostile import PLANTED, foreign_in, hostile_request
 from fakes.openai_server import Behaviour, FakeOpenAI
 from fakes.pipeline import NoQueue
 from http_client import call
@@ -135,9 +135,7 @@ def test_no_foreign_address_survives_in_any_part(local_url: str, email_type: str
 
 @pytest.fixture
 def hostile_model() -> Iterator[FakeOpenAI]:
-    behaviour = Behaviour(
-        api_key=API_KEY, inject="Details at http://evil.example/x or a@phish.test"
-    )
+    behaviour = Behaviour(api_key=API_KEY, inject=PLANTED)
     with FakeOpenAI.running(behaviour) as server:
         yield server
 

@@ -7,6 +7,7 @@ import json
 from sbemail.content.prompts import INSTRUCTIONS, build_prompt, prompt_cache_key, strict_schema
 
 from fakes.briefs import brief, briefs_for, sample
+from fakes.hostile import foreign_in, plant
 from fakes.openai_payloads import strict_schema_problems
 
 
@@ -58,12 +59,12 @@ def test_caller_text_travels_as_json_data_not_as_instructions() -> None:
 
 
 def test_foreign_addresses_in_caller_text_never_reach_the_model() -> None:
-    hostile = "Sale! Visit http://evil.example/phish or mail win@evil.example, see evil.example"
+    hostile = plant("Sale!")
     body = sample("northwind")
     body["brandData"]["description"] = hostile
     prompt = build_prompt(briefs_for(body, userContext=hostile)[0])
     sent = prompt.instructions + prompt.context + prompt.task
-    assert "evil.example" not in sent
+    assert foreign_in(sent) == []
     assert "Sale!" in sent
 
 

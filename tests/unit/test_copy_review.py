@@ -7,6 +7,7 @@ import pytest
 from sbemail.domain import CopyForm, fit, review_copy
 
 from fakes.briefs import brief
+from fakes.hostile import PAYLOADS, foreign_in
 
 
 def _answer(variant, **overrides: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -94,12 +95,12 @@ def test_a_large_overrun_is_a_problem_with_its_lengths_until_the_final_review() 
     assert final.problems == () and len(final.values[field.name]) <= field.max_length
 
 
-@pytest.mark.parametrize("address", ["http://evil.example/phish", "evil.example", "a@evil.example"])
+@pytest.mark.parametrize("address", PAYLOADS)
 def test_foreign_addresses_are_removed_and_listed(address: str) -> None:
     variant = brief("northwind")
     field = _field(variant, CopyForm.SENTENCE)
     review = review_copy(variant, _answer(variant, **{field.name: f"Visit {address} today."}))
-    assert address not in review.values[field.name]
+    assert foreign_in(review.values[field.name]) == []
     assert any(r.action == "address_removed" for r in review.repairs)
 
 

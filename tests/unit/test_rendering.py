@@ -20,6 +20,7 @@ from sbemail.domain.rendering import (
 )
 from sbemail.domain.themes import AESTHETICS
 
+from fakes.hostile import MARKUP_PAYLOADS, UNSAFE_URLS
 from samples import library, render_request, sample_names, sample_request
 
 SIX_PRODUCTS = [
@@ -182,7 +183,7 @@ def test_unsubscribe_is_configurable_and_checked():
     for target in ("%unsubscribe_url%", "{{ unsubscribe }}", "https://esp.example/u?id=1"):
         email = render(layout, theme, FULL_BRAND, copy_for(layout), unsubscribe=target)
         assert f'href="{target.replace("&", "&amp;")}"' in email.html
-    for bad in ("javascript:alert(1)", '"><script>', "*|UNSUB|* onclick=x"):
+    for bad in (*UNSAFE_URLS, *MARKUP_PAYLOADS, "*|UNSUB|* onclick=x"):
         with pytest.raises(ValueError):
             render(layout, theme, FULL_BRAND, copy_for(layout), unsubscribe=bad)
 
@@ -285,7 +286,7 @@ def test_a_bare_store_host_is_read_as_https_and_a_non_web_one_refused():
     bare = BrandData.model_validate({"store_name": "S", "store_url": "shop.example/"})
     email = render(layout, resolve_theme(bare, "")[0], bare, copy_for(layout))
     assert 'href="https://shop.example/"' in email.html
-    for hostile in ("javascript:alert(1)", "data:text/html,x", "ftp://shop.example"):
+    for hostile in UNSAFE_URLS:
         # refused at the edge (a 400 naming brandData.store_url) ...
         with pytest.raises(ValidationError, match="store_url"):
             BrandData.model_validate({"store_name": "S", "store_url": hostile})

@@ -6,6 +6,7 @@ import pytest
 
 from sbemail.service import InvalidRequestError, parse_request
 
+from fakes.hostile import UNSAFE_URLS
 from samples import sample_body
 
 
@@ -44,7 +45,7 @@ def test_invalid_fields_are_named(change: dict, field: str) -> None:
     assert fields_of(caught.value) == {field}
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://a.example"])
+@pytest.mark.parametrize("url", UNSAFE_URLS)
 def test_a_store_url_that_is_no_web_address_is_refused(url: str) -> None:
     body = sample_body("cedar")
     body["brandData"]["store_url"] = url

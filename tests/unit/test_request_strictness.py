@@ -16,6 +16,7 @@ from sbemail.domain.safety import public_host, safe_url
 from sbemail.service import InvalidRequestError, parse_request
 from sbemail.service.requests import MAX_DETAILS
 
+from fakes.hostile import MARKUP_PAYLOADS
 from samples import sample_body
 
 
@@ -170,7 +171,7 @@ def test_colours_the_themes_read_are_accepted(colour: str) -> None:
         "#12345",
         "#zzz",
         "red; background:url(x)",
-        '"><script>',
+        *MARKUP_PAYLOADS,
         "x" * 40,
         "x" * 41,
         "#" * 500,

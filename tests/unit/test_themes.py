@@ -10,6 +10,7 @@ from sbemail.domain import BrandData
 from sbemail.domain.contrast import contrast_ratio, ensure_contrast, mix, normalise_colour
 from sbemail.domain.themes import AESTHETICS, Theme, contrast_pairs, resolve_theme
 
+from fakes.hostile import MARKUP_PAYLOADS
 from samples import sample_names, sample_request
 
 EIGHT = (  # the original service's styles
@@ -97,7 +98,7 @@ def test_colours_are_normalised_and_non_colours_ignored(value, expected):
 
 
 def test_values_that_are_not_colours_never_reach_the_theme():
-    hostile = '"><script>alert(1)</script>'
+    hostile = MARKUP_PAYLOADS[1]
     theme, _ = resolve_theme(
         brand(primary_color=hostile, text_color="red; background:url(x)", button_color="#zzz"),
         "bold_contrasting",

@@ -125,8 +125,11 @@ def _build_services() -> Services:
     settings = Settings.from_env()
     session = boto3.session.Session(region_name=settings.region)
     client_config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+    dynamodb_config = client_config.merge(
+        Config(retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts})
+    )
     table = Table(
-        session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint, config=client_config),
+        session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint, config=dynamodb_config),
         settings.table_name,
     )
     sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)

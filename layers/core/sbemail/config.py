@@ -60,6 +60,10 @@ class Settings:
     openai_reasoning_effort: str | None = None  # for reasoning models only
     openai_prices: str | None = None  # JSON: {"model": {"input", "cachedInput", "output"}}
     session_acquire_timeout_seconds: float = 30.0
+    # DynamoDB calls, throttling and 5xx included, retried with backoff (botocore's standard
+    # mode). The API answers within seconds, so it tries few times; the worker, with
+    # minutes to spare, rides out longer throttling (the template sets it per function).
+    dynamodb_max_attempts: int = 3
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,4 +117,5 @@ class Settings:
             session_acquire_timeout_seconds=number(
                 "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
             ),
+            dynamodb_max_attempts=int(number("DYNAMODB_MAX_ATTEMPTS", cls.dynamodb_max_attempts)),
         )

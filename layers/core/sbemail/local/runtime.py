@@ -95,9 +95,14 @@ class QueuePoller:
         self._concurrency = concurrency
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["QueueArn", "VisibilityTimeout"]
+        )["Attributes"]
+        self._arn = attributes["QueueArn"]
+        # The stack keeps the worker's timeout (900 s) within the queue's visibility
+        # timeout, so an invocation never outlives its messages' invisibility; a local
+        # invocation is given no longer than the local queue's.
+        self._timeout = min(900.0, float(attributes["VisibilityTimeout"]))
 
     def start(self) -> None:
         for number in range(self._concurrency):
@@ -121,7 +126,9 @@ class QueuePoller:
         if not messages:
             return 0
         try:
-            response = self._handler(sqs_event(messages, self._arn), LocalContext("worker", 900))
+            response = self._handler(
+                sqs_event(messages, self._arn), LocalContext("worker", self._timeout)
+            )
             failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
         except Exception:  # a crashed invocation fails the whole batch, as on Lambda
             failed = {message["MessageId"] for message in messages}

@@ -7,6 +7,7 @@ HTTP, or which store, queue and model are behind the ports.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -21,13 +22,13 @@ from ..storage import (
     Claim,
     DynamoDBResponseCache,
     Job,
+    JobLeasedError,
     JobStateError,
     JobStatus,
     JobStore,
-    cache_digest,
 )
 from .errors import JobUnavailableError
-from .requests import new_job_id, parse_request, request_seed
+from .requests import new_job_id, output_digest, parse_request, request_seed
 from .variants import failure_document, result_document, tally, write_variant
 
 logger = logging.getLogger(__name__)
@@ -124,19 +125,15 @@ class GenerationService:
             return None
 
     def _digest(self, request: GenerateRequest) -> str:
-        theme, fell_back = resolve_theme(request.brand, request.aesthetic)
-        parts = {
-            "request": request.model_dump(
-                mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
-            ),
-            # spellings of one theme share entries; an unknown name is echoed in warnings
-            "theme": request.aesthetic if fell_back else theme.name,
-            "model": self._content.model,
-            "provider": self._content.provider,
-            "blocks": self._library.version,
-            "prompt": self._content.prompt_version,
-        }
-        return cache_digest(parts)
+        return output_digest(
+            request,
+            {
+                "model": self._content.model,
+                "provider": self._content.provider,
+                "blocks": self._library.version,
+                "prompt": self._content.prompt_version,
+            },
+        )
 
     def _record(self, hit: bool) -> None:
         if self._cache is None:
@@ -204,20 +201,40 @@ class GenerationService:
 
     # -- worker side ---------------------------------------------------------------------
 
-    def run(self, job_id: str) -> dict[str, int]:
+    def run(self, job_id: str, lease_seconds: float | None = None) -> dict[str, int]:
         """Generate every variant not yet stored, then complete the job.
 
         Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
         variants already stored are not generated again, so a crashed attempt resumes.
+        With ``lease_seconds`` (the worker's remaining time) the job is leased while it
+        runs: a second delivery arriving meanwhile leaves it to the first instead of
+        writing every variant again; a failed attempt gives its lease back.
 
         Returns:
-            what this run did, by metric name (``tally``): nothing for a finished job.
+            what this run did, by metric name (``tally``): nothing for a finished job
+            or one another delivery is running.
         """
         job = self._store.get(job_id)
         if job is None or job.status.final:
             return tally([])
+        if lease_seconds is None:
+            return self._run(self._store.start(job_id))
+        holder = new_job_id()
+        try:
+            job = self._store.start(job_id, lease_seconds=lease_seconds, holder=holder)
+        except JobLeasedError:
+            logger.info("job %s is running in another delivery; leaving it to that one", job_id)
+            return tally([])
+        try:
+            return self._run(job)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the lease then runs out by itself
+                self._store.release(job_id, holder)
+            raise
+
+    def _run(self, job: Job) -> dict[str, int]:
+        job_id = job.id
         started = self._clock()
-        job = self._store.start(job_id)
         request = GenerateRequest.model_validate(job.request)
         theme, fell_back = resolve_theme(request.brand, request.aesthetic)
         briefs = plan_briefs(self._library, request, request_seed(request))

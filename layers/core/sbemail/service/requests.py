@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..domain import GenerateRequest
+from ..domain import GenerateRequest, resolve_theme
+from ..storage import cache_digest
 from .errors import InvalidRequestError
 
 MAX_DETAILS = 20
@@ -85,6 +87,26 @@ def request_seed(request: GenerateRequest) -> str:
             document.pop(name, None)
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def output_digest(request: GenerateRequest, producer: Mapping[str, str]) -> str:
+    """A digest of everything that decides a request's emails: the response-cache key.
+
+    The store is left out (it partitions the key instead: ``cache#<storeId>#…``) and so
+    is how the theme was spelled: ``designAesthetic`` or its alias ``styleId``, and any
+    spelling of one theme, share entries; an unknown name stays in, as it is echoed in
+    warnings. ``producer`` names what writes the answer (model, provider, block library
+    and prompt versions), so a new one never serves an old answer.
+    """
+    theme, fell_back = resolve_theme(request.brand, request.aesthetic)
+    parts = {
+        "request": request.model_dump(
+            mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
+        ),
+        "theme": request.aesthetic if fell_back else theme.name,
+        **producer,
+    }
+    return cache_digest(parts)
 
 
 def new_job_id() -> str:

@@ -1,9 +1,9 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
-from .cache import Claim, DynamoDBResponseCache, cache_digest
+from .cache import Claim, DynamoDBResponseCache, cache_digest, entry_key
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
-from .jobs import Job, JobNotFoundError, JobStateError, JobStatus, StorageError
+from .jobs import Job, JobLeasedError, JobNotFoundError, JobStateError, JobStatus, StorageError
 from .ports import JobStore
 from .sweeper import SweepReport, TableSweeper
 from .table import ConditionFailedError, Table
@@ -15,6 +15,7 @@ __all__ = [
     "DynamoDBResponseCache",
     "ExpiryBuckets",
     "Job",
+    "JobLeasedError",
     "JobNotFoundError",
     "JobStateError",
     "JobStatus",
@@ -24,4 +25,5 @@ __all__ = [
     "Table",
     "TableSweeper",
     "cache_digest",
+    "entry_key",
 ]

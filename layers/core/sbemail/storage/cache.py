@@ -46,6 +46,11 @@ def epoch_of(key: str) -> int:
     return int(key.split("#")[2].removeprefix("e"))
 
 
+def entry_key(scope: str, epoch: int, digest: str) -> str:
+    """The entry key of ``digest`` for ``scope`` (a store id, which never holds ``#``)."""
+    return f"cache#{scope}#e{epoch}#{digest}"
+
+
 def cache_digest(parts: dict[str, Any]) -> str:
     """A digest of the inputs that decide the output, serialised canonically."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -97,7 +102,7 @@ class DynamoDBResponseCache:
 
     def key(self, scope: str, digest: str) -> str:
         """The entry key of ``digest`` in ``scope`` (a store id) at the current epoch."""
-        return f"cache#{scope}#e{self.epoch()}#{digest}"
+        return entry_key(scope, self.epoch(), digest)
 
     # -- lookups and claims -------------------------------------------------------------
 

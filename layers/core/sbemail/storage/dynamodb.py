@@ -9,14 +9,16 @@ write refreshes the TTL; live jobs are counted by ``ExpiryBuckets``.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import time
 import zlib
 from collections.abc import Callable
 from typing import Any
 
 from .counters import ExpiryBuckets
-from .jobs import Job, JobNotFoundError, JobStateError, JobStatus
+from .jobs import Job, JobLeasedError, JobNotFoundError, JobStateError, JobStatus
 from .table import ConditionFailedError, Table
 
 _NOT_FINAL = "attribute_exists(pk) AND NOT #s IN (:completed, :failed)"
@@ -91,17 +93,45 @@ class DynamoDBJobStore:
             cache_key=str(item.get("cache_key", "")),
         )
 
-    def start(self, job_id: str) -> Job:
-        self._update(
-            job_id,
-            "SET #s = :running",
-            _NOT_FINAL + " AND expires_at > :now",
-            {":running": JobStatus.RUNNING.value, ":now": int(self._clock()), **_FINAL_VALUES},
-        )
+    def start(self, job_id: str, lease_seconds: float | None = None, holder: str = "") -> Job:
+        """Running, and with ``lease_seconds`` leased to ``holder``.
+
+        SQS delivers at least once (and a send retried after a lost answer queues the job
+        twice), so two workers may receive one job at the same time; the lease lets only
+        one of them write it. A worker leases for as long as its invocation may live, so a
+        worker that dies never holds the job past the message's next delivery.
+        """
+        now = int(self._clock())
+        expression = "SET #s = :running"
+        condition = _NOT_FINAL + " AND expires_at > :now"
+        values: dict[str, Any] = {":running": JobStatus.RUNNING.value, ":now": now}
+        if lease_seconds is not None:
+            expression += ", lease_until = :until, lease_holder = :holder"
+            condition += " AND (attribute_not_exists(lease_until) OR lease_until <= :now)"
+            # rounded down: the lease never outlasts the invocation that holds it
+            values |= {":until": now + math.floor(lease_seconds), ":holder": holder}
+        try:
+            self._update(job_id, expression, condition, {**values, **_FINAL_VALUES})
+        except JobStateError:
+            item = self._table.get(job_key(job_id)) or {}
+            status = item.get("status")
+            live = status not in (JobStatus.COMPLETED.value, JobStatus.FAILED.value, None)
+            if live and int(item.get("lease_until", 0)) > now:
+                raise JobLeasedError(f"job {job_id} is leased to another worker") from None
+            raise
         job = self.get(job_id)
         if job is None:
             raise JobNotFoundError(job_id)
         return job
+
+    def release(self, job_id: str, holder: str) -> None:
+        with contextlib.suppress(ConditionFailedError):
+            self._table.update(
+                job_key(job_id),
+                "REMOVE lease_until, lease_holder",
+                "lease_holder = :holder",
+                values={":holder": holder},
+            )
 
     def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
         self._table.put(

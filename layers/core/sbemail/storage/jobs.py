@@ -44,3 +44,7 @@ class JobNotFoundError(StorageError):
 
 class JobStateError(StorageError):
     """A state change that the job's current state does not allow (e.g. after it ended)."""
+
+
+class JobLeasedError(JobStateError):
+    """Another delivery of the job is running it now: its lease has not run out."""

@@ -16,8 +16,15 @@ class JobStore(Protocol):
     def get(self, job_id: str) -> Job | None:
         """The live job, or ``None``."""
 
-    def start(self, job_id: str) -> Job:
-        """Mark a queued (or interrupted running) job as running and return it."""
+    def start(self, job_id: str, lease_seconds: float | None = None, holder: str = "") -> Job:
+        """Mark a queued (or interrupted running) job as running and return it.
+
+        With ``lease_seconds``, ``holder`` also leases the job for that long:
+        ``JobLeasedError`` while another holder's lease runs.
+        """
+
+    def release(self, job_id: str, holder: str) -> None:
+        """End ``holder``'s lease early (its attempt failed); another's is left alone."""
 
     def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
         """Store one finished variant; saving the same index twice keeps one copy."""
