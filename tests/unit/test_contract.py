@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import sbemail
-from sbemail.api.contract import ERRORS, OPENAPI_PATH, document
+from sbemail.api.contract import ERRORS, GENERATE_EXAMPLE, OPENAPI_PATH, document
 from sbemail.api.resolver import allowed_methods
 from sbemail.local.runtime import LocalContext
 from sbemail.local.server import http_api_event
@@ -133,9 +133,10 @@ MINIMAL_REQUEST = {
         sample_body("pixelpet"),
         BRAND_PROFILE_REQUEST,
         MINIMAL_REQUEST,
+        GENERATE_EXAMPLE,
         {**MINIMAL_REQUEST, "brandData": {**MINIMAL_REQUEST["brandData"], "fonts": []}},
     ],
-    ids=["northwind", "cedar", "pixelpet", "brand-profile", "minimal", "fonts-list"],
+    ids=["northwind", "cedar", "pixelpet", "brand-profile", "minimal", "example", "fonts-list"],
 )
 def test_every_request_we_accept_matches_the_documented_request_body(body: dict) -> None:
     parse_request(copy.deepcopy(body))  # accepted by our parser (the validator) ...

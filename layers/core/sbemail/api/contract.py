@@ -340,7 +340,29 @@ _BRAND_PROFILE_FORMS: dict[str, Any] = {
 }
 
 
-def _request_body(model: type[BaseModel], description: str) -> tuple[dict[str, Any], dict]:
+GENERATE_EXAMPLE: dict[str, Any] = {
+    "storeId": "northwind-001",
+    "emailType": "Promotion",
+    "userContext": "Winter clearance: 30% off all insulated jackets until Sunday.",
+    "tone": "Urgent & Promotional",
+    "variants": 2,
+    "offer": {"description": "30% off insulated jackets", "code": "WINTER30"},
+    "brandData": {
+        "store_name": "Northwind Outfitters",
+        "store_url": "https://northwind.example/",
+        "primary_color": "#1f3b4d",
+        "fonts": [{"usage": "title", "name": "Montserrat"}],
+        "products": [
+            {"name": "Ridge Parka", "price": "$189", "url": "https://northwind.example/p/ridge"}
+        ],
+    },
+}
+"""A request as a caller sends it: Swagger UI's "Try it out" starts from it."""
+
+
+def _request_body(
+    model: type[BaseModel], description: str, example: dict[str, Any]
+) -> tuple[dict[str, Any], dict]:
     """An operation's ``requestBody`` and the component schemas it refers to."""
     references, top = models_json_schema(
         [(model, "validation")], ref_template=COMPONENTS + "{model}"
@@ -349,7 +371,7 @@ def _request_body(model: type[BaseModel], description: str) -> tuple[dict[str, A
     body = {
         "required": True,
         "description": description,
-        "content": {"application/json": {"schema": reference}},
+        "content": {"application/json": {"schema": reference, "example": example}},
     }
     return body, top.get("$defs", {})
 
@@ -383,6 +405,7 @@ def _generate_body() -> tuple[dict[str, Any], dict[str, Any]]:
         "A brand profile (the original service's fields, or a brand-profile service's "
         "as returned) and a brief. Unknown fields are ignored; every string and list is "
         "bounded; every link must be on the store's own hosts.",
+        GENERATE_EXAMPLE,
     )
     _brand_profile_forms(schemas)
     return body, schemas
