@@ -93,7 +93,10 @@ def test_the_error_body_is_described_as_the_api_writes_it() -> None:
     assert set(detail["required"]) == {"code", "message"}
     assert set(detail["properties"]) == {"code", "message", "details"}
     assert schemas["ErrorBody"]["required"] == ["error"]
-    assert set(ERRORS) >= {400, 401, 403, 404, 413, 415, 502}
+    assert set(ERRORS) >= {400, 401, 403, 404, 413, 415, 500, 502, 503}
+    for operations in spec()["paths"].values():
+        for operation in operations.values():
+            assert {"500", "503"} <= set(operation["responses"])
 
 
 def test_the_document_is_served_publicly_at_api_openapi_json() -> None:

@@ -201,6 +201,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
     411: _error("Local server: chunked transfer encoding; send Content-Length"),
     413: _error(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
     415: _error("Request body not declared as application/json"),
+    500: _error("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
     502: {
         "description": "Every variant of the job failed (failed calls are billed too)",
         "content": {"application/json": {"model": FailureBody}},
@@ -209,7 +210,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
 }
 """Every error status the API (or the local server in front of it) answers, once."""
 
-_JSON_WRITE_ERRORS = (400, 408, 411, 413, 415, 503)
+_JSON_WRITE_ERRORS = (400, 408, 411, 413, 415)
+_EVERY_ROUTE = (500, 503)
 
 
 def answer(description: str, model: type[BaseModel]) -> OpenAPIResponse:
@@ -227,8 +229,9 @@ def operation(
     description: str | None = None,
     operators_only: bool = False,
 ) -> dict[str, Any]:
-    """Keyword arguments for a route decorator that document the route."""
-    responses = {**answers, **{status: ERRORS[status] for status in errors}}
+    """Keyword arguments for a route decorator that document the route (the errors every
+    route may answer, ``_EVERY_ROUTE``, are added)."""
+    responses = {**answers, **{status: ERRORS[status] for status in (*errors, *_EVERY_ROUTE)}}
     if operators_only:
         responses |= {status: ERRORS[status] for status in (401, 403)}
     documented: dict[str, Any] = {
@@ -287,7 +290,7 @@ CLEAR_CACHE = operation(
     "Invalidate every cached response",
     "operations",
     {200: answer("How many were live", Cleared)},
-    (408, 411, 413, 415, 503),
+    (408, 411, 413, 415),
     operation_id="clearCache",
     operators_only=True,
 )
@@ -295,7 +298,7 @@ CLEANUP = operation(
     "Remove expired store and cache items now",
     "operations",
     {200: answer("What one bounded pass removed", Cleanup)},
-    (408, 411, 413, 415, 503),
+    (408, 411, 413, 415),
     operation_id="cleanup",
     operators_only=True,
 )
