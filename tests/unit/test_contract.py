@@ -13,7 +13,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import sbemail
-from sbemail.api.contract import ERRORS, GENERATE_EXAMPLE, OPENAPI_PATH, document
+from sbemail.api.answers import ERRORS
+from sbemail.api.contract import OPENAPI_PATH, document
+from sbemail.api.request_bodies import GENERATE_EXAMPLE
 from sbemail.api.resolver import allowed_methods
 from sbemail.local.runtime import LocalContext
 from sbemail.local.server import http_api_event
