@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from sbemail.api.answers import ERRORS
 from sbemail.api.contract import OPENAPI_PATH, document
 from sbemail.api.request_bodies import GENERATE_EXAMPLE
 from sbemail.api.resolver import allowed_methods
+from sbemail.local.embedded import read_template
 from sbemail.local.runtime import LocalContext
 from sbemail.local.server import http_api_event
 from sbemail.service.requests import parse_request
@@ -183,3 +185,33 @@ def test_parameter_validation_is_our_400_naming_the_field(path: str, field: str)
     assert error["code"] == "invalid_request"
     assert [detail["field"] for detail in error["details"]] == [field]
     assert field in error["message"]
+
+
+def deployed_routes() -> dict[tuple[str, str], bool]:
+    """``(method, path) -> public`` for every route of the HTTP API in template.yaml,
+    path parameters written ``{name}`` as in the document."""
+    resources = read_template(ROOT / "template.yaml")["Resources"]
+    routes: dict[tuple[str, str], bool] = {}
+    for event in resources["ApiFunction"]["Properties"]["Events"].values():
+        properties = event["Properties"]
+        key = (properties["Method"].upper(), properties["Path"])
+        routes[key] = "Auth" not in properties
+    for resource in resources.values():
+        if resource["Type"] == "AWS::ApiGatewayV2::Route":
+            method, path = resource["Properties"]["RouteKey"].split(" ", 1)
+            routes[(method, path)] = False
+    return routes
+
+
+def test_every_documented_route_is_deployed_and_public_ones_stay_public() -> None:
+    deployed = {
+        (method, re.sub(r"\{[^}]+\}", "{}", path)): public
+        for (method, path), public in deployed_routes().items()
+    }
+    for path, operations in spec()["paths"].items():
+        for method, operation in operations.items():
+            key = (method.upper(), re.sub(r"\{[^}]+\}", "{}", path))
+            assert key in deployed, f"{key} is documented but not a route of the HTTP API"
+            if deployed[key]:
+                assert "security" not in operation
+    assert deployed[("GET", OPENAPI_PATH)] is True  # the document needs no credentials
