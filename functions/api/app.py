@@ -12,18 +12,19 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 
-from sbemail.api import routes
+from sbemail.api import contract, routes
 from sbemail.api.resolver import guard_operations, map_errors
 from sbemail.bootstrap import services
 
 logger = Logger()
 metrics = Metrics()
 tracer = Tracer()
-app = APIGatewayHttpResolver()
+app = APIGatewayHttpResolver(enable_validation=True)  # parameters, as documented
 guard_operations(app, lambda: services().settings.admin_token)
 map_errors(app, logger)
 app.include_router(routes.generation)
 app.include_router(routes.operations)
+contract.publish(app)  # GET /api/openapi.json
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

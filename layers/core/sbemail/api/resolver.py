@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ..service import InvalidRequestError, JobUnavailableError, ServiceError
 from .auth import check_operator
@@ -65,6 +66,17 @@ def guard_operations(app: APIGatewayHttpResolver, admin_token: Callable[[], str 
     app.use(middlewares=[operators_only])
 
 
+def validation_details(error: RequestValidationError) -> list[dict[str, str]]:
+    """Powertools' validation errors (a path, query or header parameter) as our 400's
+    details: each field named as the caller spells it (``storeId``), why, never the value."""
+    details = []
+    for issue in error.errors():
+        location = [str(part) for part in issue.get("loc", ())]
+        field = ".".join(location[1:] if len(location) > 1 else location) or "$"
+        details.append({"field": field, "message": str(issue.get("msg") or issue.get("type"))})
+    return details
+
+
 def map_errors(app: APIGatewayHttpResolver, logger: logging.Logger | Any) -> None:
     """JSON errors for every failure; never a stack trace to the caller."""
 
@@ -81,6 +93,12 @@ def map_errors(app: APIGatewayHttpResolver, logger: logging.Logger | Any) -> Non
     @app.exception_handler(BodyError)
     def unreadable_body(error: BodyError) -> Response:
         return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_parameter(error: RequestValidationError) -> Response:
+        details = validation_details(error)
+        fields = ", ".join(dict.fromkeys(detail["field"] for detail in details))
+        return error_response(400, "invalid_request", f"invalid fields: {fields}", details)
 
     @app.exception_handler(InvalidRequestError)
     def invalid_request(error: InvalidRequestError) -> Response:

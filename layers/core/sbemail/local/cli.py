@@ -126,6 +126,10 @@ def main(argv: list[str] | None = None) -> None:
     service = start(args.host, args.port)
     print(f"SB Email Generator is running at {service.url}", flush=True)
     print(f"Preview page: {service.url}/  (pick a sample brand, write a brief)", flush=True)
+    print(
+        f"API document: {service.url}/api/openapi.json  (Swagger UI: {service.url}/docs)",
+        flush=True,
+    )
     print("Generate emails from a sample brand:", flush=True)
     print(
         f"  curl -s -X POST {service.url}/api/email/generate "

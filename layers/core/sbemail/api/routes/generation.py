@@ -1,17 +1,19 @@
 """Generation routes: submit a request (answered from the cache, in time, or as a job) and
-read a job's status and result."""
+read a job's status and result. What each answers is documented in ``api.contract``."""
 
 from __future__ import annotations
 
 import time
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
-from ...service import InvalidRequestError
+from .. import contract
 from ..bodies import MAX_BODY_BYTES, arrival_time, json_body, require_json
 from ..documents import answered_result, failure_body, job_document, parse_prefer_wait, status_url
 from ..resolver import json_response
@@ -19,10 +21,26 @@ from ..resolver import json_response
 router = APIGatewayHttpRouter()
 metrics = Metrics()
 
+PreferHeader = Annotated[
+    str | None,
+    Header(description="wait=N: seconds to wait for the result (at most 25) before a 202"),
+]
+JobId = Annotated[str, Path(description="the jobId of a 202", min_length=1, max_length=64)]
+StoreId = Annotated[
+    str,
+    Query(
+        alias="storeId",
+        description="the storeId the job was submitted with",
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\w.:-]+$",
+    ),
+]
 
-@router.post("/api/email/generate")
-@router.post("/api/generate-emails")
-def generate() -> Response:
+
+@router.post("/api/email/generate", **contract.GENERATE)
+@router.post("/api/generate-emails", **contract.GENERATE_ALIAS)
+def generate(prefer: PreferHeader = None) -> Response[Any]:
     event = router.current_event
     arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
     require_json(event.headers.get("content-type"))
@@ -34,7 +52,7 @@ def generate() -> Response:
     if submission.result is not None:
         return json_response(200, submission.result)
     assert submission.job_id is not None
-    wait = parse_prefer_wait(event.headers.get("prefer"), services().settings.default_wait_seconds)
+    wait = parse_prefer_wait(prefer, services().settings.default_wait_seconds)
     job = generation.wait(submission.job_id, wait, arrived=arrived)  # deadline from arrival
     if job.status.value == "completed":
         return json_response(200, answered_result(generation.result(job), submission.coalesced))
@@ -44,11 +62,8 @@ def generate() -> Response:
     return json_response(202, {**accepted, "statusUrl": status_url(job.id, submission.store_id)})
 
 
-@router.get("/api/email/jobs/<job_id>")
-def job_status(job_id: str) -> Response:
-    store_id = router.current_event.get_query_string_value("storeId")
-    if not store_id:
-        raise InvalidRequestError("storeId is required", [{"field": "storeId"}])
+@router.get("/api/email/jobs/<job_id>", **contract.JOB_STATUS)
+def job_status(job_id: JobId, store_id: StoreId) -> Response[Any]:
     generation = services().generation
     job = generation.status(job_id, store_id)
     result = generation.result(job) if job.status.value == "completed" else None

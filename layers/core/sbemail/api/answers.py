@@ -1,0 +1,184 @@
+"""What the API answers, as models for its OpenAPI document (``api.contract``).
+
+The handlers build plain dicts (``api.documents``, the services); these models only
+describe them, and the contract test (Schemathesis over every route) checks every answer
+against them. Fields are camelCase on the wire; fields not listed may appear: the
+document names what callers rely on, not every internal figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from .bodies import MAX_BODY_BYTES
+
+
+class _Document(BaseModel):
+    """camelCase on the wire; fields not listed may appear (the document names the
+    ones callers rely on, not every internal figure)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class ErrorDetail(_Document):
+    code: str = Field(description="stable, machine-readable reason, e.g. invalid_request")
+    message: str = Field(description="for people; never a stack trace")
+    details: list[Any] | None = Field(
+        default=None,
+        description="for 400s: each invalid field, as {field, message} (absent otherwise)",
+    )
+
+
+class ErrorBody(_Document):
+    """Every error: ``{"error": {"code", "message", "details"?}}``."""
+
+    error: ErrorDetail
+
+
+class Usage(_Document):
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+
+
+class Costs(_Document):
+    total: float | None = Field(description="USD; null when the model has no known price")
+    priced: bool
+
+
+class VariantError(_Document):
+    index: int | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class FailureDetail(ErrorDetail):
+    job_id: str
+    usage: Usage
+    costs_usd: Costs = Field(alias="costsUSD")
+    details: list[VariantError] | None = Field(default=None, description="why, per variant")
+
+
+class FailureBody(_Document):
+    """A job whose every variant failed: why, and what its billed calls cost."""
+
+    error: FailureDetail
+
+
+class Email(_Document):
+    """One variant: the rendered email, or (``error``) why there is none."""
+
+    index: int
+    layout_id: str
+    blocks: list[str]
+    subject_line: str | None = None
+    preheader: str | None = None
+    mjml: str | None = None
+    html: str | None = None
+    text: str | None = None
+    size_bytes: int | None = None
+    usage: Usage
+    cost_usd: float | None = Field(alias="costUSD", description="null: unpriced model")
+    error: dict[str, Any] | None = None
+
+
+class GenerationResult(_Document):
+    """The emails of a completed job (from the cache: ``cache`` is ``hit``)."""
+
+    success: bool = Field(description="whether at least one variant was written")
+    job_id: str
+    cache: Literal["hit", "miss"]
+    emails: list[Email]
+    usage: Usage
+    costs_usd: Costs = Field(alias="costsUSD")
+
+
+class Accepted(_Document):
+    """Not ready within the wait: poll ``statusUrl``."""
+
+    job_id: str
+    status: Literal["queued", "running"]
+    poll_after_ms: int
+    status_url: str
+
+
+class Progress(_Document):
+    done: int
+    total: int
+
+
+class JobDocument(_Document):
+    job_id: str
+    status: Literal["queued", "running", "completed", "failed"]
+    progress: Progress
+    result: GenerationResult | None = Field(default=None, description="when completed")
+    error: dict[str, Any] | None = Field(default=None, description="when failed")
+
+
+class Health(_Document):
+    status: Literal["ok"]
+    blocks: int = Field(description="blocks in the library")
+
+
+class Stats(_Document):
+    success: Literal[True]
+    stats: dict[str, Any] = Field(
+        description="timestamp, store, threadPool, responseCache and blockCache figures"
+    )
+
+
+class Cleared(_Document):
+    success: Literal[True]
+    cleared: int = Field(description="cached responses that were live")
+
+
+class Removed(_Document):
+    store: int
+    cache: int
+    counters: int
+
+
+class Cleanup(_Document):
+    success: Literal[True]
+    scanned: int
+    removed: Removed
+    finished: bool = Field(description="false: a bounded pass stopped early; run it again")
+
+
+# -- answers by status ---------------------------------------------------------------------
+
+
+def _error(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+
+
+ERRORS: dict[int, OpenAPIResponse] = {
+    400: _error(
+        "Invalid request: the body is not UTF-8 JSON, nests deeper than 32 levels, or a "
+        "field or parameter is invalid (each is named in details); locally also a "
+        "malformed Content-Length"
+    ),
+    401: _error("Operations route without 'Authorization: Bearer <token>' (local server)"),
+    403: _error("Operations route with a token or identity that may not use it"),
+    404: _error("No such job: unknown, expired, or not the caller's storeId"),
+    408: _error("Local server: the request did not arrive in full in time"),
+    411: _error("Local server: chunked transfer encoding; send Content-Length"),
+    413: _error(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
+    415: _error("Request body not declared as application/json"),
+    500: _error("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
+    502: {
+        "description": "Every variant of the job failed (failed calls are billed too)",
+        "content": {"application/json": {"model": FailureBody}},
+    },
+    503: _error("Local server: every worker busy; retry after Retry-After seconds"),
+}
+"""Every error status the API (or the local server in front of it) answers, once."""
+
+
+def answer(description: str, model: type[BaseModel]) -> OpenAPIResponse:
+    """A success answer: its description and the model of its JSON body."""
+    return {"description": description, "content": {"application/json": {"model": model}}}

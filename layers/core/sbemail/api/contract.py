@@ -1,0 +1,203 @@
+"""The API's published contract: an OpenAPI 3.1 document Powertools generates from the routes.
+
+Each route's decorator takes one entry of this module (``**contract.GENERATE``): its
+summary, tag, operation id and every status it really answers, with the body of each.
+Powertools builds the document from those and from the handlers' own signatures (path,
+query and header parameters, which its validation then checks); ``publish`` serves it at
+``GET /api/openapi.json``.
+
+Two parts Powertools cannot derive are added here, from our own definitions:
+
+- request bodies our own parser reads and validates (``api.request_bodies``): described,
+  not declared as handler parameters;
+- the error statuses. Powertools documents a 422 for its validation errors; we answer
+  those with our 400 (``resolver.map_errors``), so the 422 is dropped.
+
+To document a new route: describe its answers with ``operation(...)`` here (a pydantic
+model in ``api.answers`` for the success body, statuses from ``answers.ERRORS`` for the
+errors), then pass it to the route's decorator as ``**contract.NAME``. A route that
+reads a JSON body the way generation does adds its body to
+``request_bodies.REQUEST_BODIES`` under its operation id.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from .. import __title__, __version__
+from .answers import (
+    ERRORS,
+    Accepted,
+    Cleanup,
+    Cleared,
+    GenerationResult,
+    Health,
+    JobDocument,
+    Stats,
+    answer,
+)
+from .documents import MAX_WAIT_SECONDS
+from .request_bodies import COMPONENTS, REQUEST_BODIES
+
+OPENAPI_PATH = "/api/openapi.json"
+OPERATOR_AUTH = "operatorToken"
+
+
+# -- the operations ----------------------------------------------------------------------
+
+_JSON_WRITE_ERRORS = (400, 408, 411, 413, 415)
+_EVERY_ROUTE = (500, 503)
+
+
+def operation(
+    summary: str,
+    tag: str,
+    answers: dict[int, OpenAPIResponse],
+    errors: tuple[int, ...] = (),
+    *,
+    operation_id: str,
+    description: str | None = None,
+    operators_only: bool = False,
+) -> dict[str, Any]:
+    """Keyword arguments for a route decorator that document the route (the errors every
+    route may answer, ``_EVERY_ROUTE``, are added)."""
+    responses = {**answers, **{status: ERRORS[status] for status in (*errors, *_EVERY_ROUTE)}}
+    if operators_only:
+        responses |= {status: ERRORS[status] for status in (401, 403)}
+    documented: dict[str, Any] = {
+        "summary": summary,
+        "description": description,
+        "tags": [tag],
+        "operation_id": operation_id,
+        "responses": dict(sorted(responses.items())),
+    }
+    if operators_only:
+        documented["security"] = [{OPERATOR_AUTH: []}]
+    return documented
+
+
+_GENERATE_DESCRIPTION = (
+    "Writes the emails of a request (see the request body). Answers 200 with the result "
+    "when it is ready within the wait (`Prefer: wait=N`, at most "
+    f"{MAX_WAIT_SECONDS:.0f} s, counted from the request's arrival), from the response "
+    "cache for an identical request (`cache: hit`), otherwise 202 with the job's "
+    "`statusUrl`."
+)
+
+GENERATE = operation(
+    "Generate email variants",
+    "generation",
+    {
+        200: answer("The emails, ready within the wait or from the cache", GenerationResult),
+        202: answer("Accepted: still generating; poll statusUrl", Accepted),
+    },
+    (*_JSON_WRITE_ERRORS, 502),
+    operation_id="generateEmails",
+    description=_GENERATE_DESCRIPTION,
+)
+GENERATE_ALIAS = {
+    **GENERATE,
+    "summary": "Generate email variants (the original service's path)",
+    "operation_id": "generateEmailsAlias",
+}
+JOB_STATUS = operation(
+    "A job's status and result",
+    "generation",
+    {200: answer("The job: status, progress, and its result or error", JobDocument)},
+    (400, 404),
+    operation_id="getJob",
+    description="Readable only with the job's own storeId, while it lives.",
+)
+HEALTH = operation("Health", "operations", {200: answer("Up", Health)}, operation_id="health")
+STATS = operation(
+    "Statistics: store, cache, session pool, block library",
+    "operations",
+    {200: answer("The figures", Stats)},
+    operation_id="stats",
+    operators_only=True,
+)
+CLEAR_CACHE = operation(
+    "Invalidate every cached response",
+    "operations",
+    {200: answer("How many were live", Cleared)},
+    (408, 411, 413, 415),
+    operation_id="clearCache",
+    operators_only=True,
+)
+CLEANUP = operation(
+    "Remove expired store and cache items now",
+    "operations",
+    {200: answer("What one bounded pass removed", Cleanup)},
+    (408, 411, 413, 415),
+    operation_id="cleanup",
+    operators_only=True,
+)
+OPENAPI = operation(
+    "This document",
+    "contract",
+    {
+        200: {
+            "description": "The OpenAPI 3.1 document",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+    operation_id="openapi",
+)
+
+
+# -- the document --------------------------------------------------------------------------
+
+_POWERTOOLS_ERRORS = ("HTTPValidationError", "ResponseValidationError", "ValidationError")
+
+
+def document(app: APIGatewayHttpResolver) -> dict[str, Any]:
+    """The OpenAPI document of ``app``'s routes, as served."""
+    generated = app.get_openapi_json_schema(
+        title=__title__,
+        version=__version__,
+        description=(
+            "Turns a brand profile and a brief into ready-to-send marketing email "
+            'variants. Every error is {"error": {"code", "message", "details"?}}.'
+        ),
+        security_schemes={
+            OPERATOR_AUTH: HTTPBearer(
+                description=(
+                    "Operations routes: locally the bearer token SBEMAIL_ADMIN_TOKEN; "
+                    "in AWS, IAM (SigV4-signed requests) instead"
+                )
+            )
+        },
+    )
+    spec: dict[str, Any] = json.loads(generated)
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for operations in spec["paths"].values():
+        for details in operations.values():
+            details["responses"].pop("422", None)  # Powertools' own; ours is the 400
+            body = REQUEST_BODIES.get(details.get("operationId", ""))
+            if body is not None:
+                details["requestBody"], extra = body()
+                schemas.update(copy.deepcopy(extra))
+    operations_text = json.dumps(spec["paths"])
+    for unused in _POWERTOOLS_ERRORS:  # none of our answers uses them
+        if json.dumps(COMPONENTS + unused) not in operations_text:
+            schemas.pop(unused, None)
+    return spec
+
+
+def publish(app: APIGatewayHttpResolver) -> None:
+    """Serve the document at ``OPENAPI_PATH`` (public; built once per container)."""
+
+    @cache
+    def served() -> str:
+        return json.dumps(document(app))
+
+    @app.get(OPENAPI_PATH, **OPENAPI)
+    def openapi() -> Response[Any]:
+        return Response(200, "application/json", served())

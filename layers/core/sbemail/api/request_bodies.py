@@ -1,0 +1,121 @@
+"""Request bodies our own parser reads, described for the OpenAPI document.
+
+Our parser (``api.bodies`` + ``service.requests``) stays the validator: it refuses
+non-JSON (415), oversized (413), non-UTF-8 and over-deep bodies with our error body,
+which Powertools' body validation would not. So a body is described here, from the
+request model's own JSON schema, rather than declared as a handler parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from ..domain import GenerateRequest
+
+COMPONENTS = "#/components/schemas/"
+
+_BRAND_PROFILE_FORMS: dict[str, Any] = {
+    "title": {"type": "string", "description": "the store's name, when store_name is absent"},
+    "domain": {"type": "string", "description": "the store's site, when store_url is absent"},
+    "colors": {
+        "type": "array",
+        "description": "a palette [{hex, name}]: fills primary_color and button_color",
+        "items": {"type": ["object", "string"]},
+    },
+    "logos": {
+        "type": "array",
+        "description": "[{url, type: logo|icon, mode: light|dark|has_opaque_background}]",
+        "items": {"type": "object"},
+    },
+    "backdrops": {
+        "type": "array",
+        "description": "[{url, resolution: {aspect_ratio}}]: the widest fills banner_url",
+        "items": {"type": "object"},
+    },
+    "socials": {
+        "type": "array",
+        "description": "[{type, url}]: fills social_links",
+        "items": {"type": "object"},
+    },
+}
+
+
+GENERATE_EXAMPLE: dict[str, Any] = {
+    "storeId": "northwind-001",
+    "emailType": "Promotion",
+    "userContext": "Winter clearance: 30% off all insulated jackets until Sunday.",
+    "tone": "Urgent & Promotional",
+    "variants": 2,
+    "offer": {"description": "30% off insulated jackets", "code": "WINTER30"},
+    "brandData": {
+        "store_name": "Northwind Outfitters",
+        "store_url": "https://northwind.example/",
+        "primary_color": "#1f3b4d",
+        "fonts": [{"usage": "title", "name": "Montserrat"}],
+        "products": [
+            {"name": "Ridge Parka", "price": "$189", "url": "https://northwind.example/p/ridge"}
+        ],
+    },
+}
+"""A request as a caller sends it: Swagger UI's "Try it out" starts from it."""
+
+
+def _request_body(
+    model: type[BaseModel], description: str, example: dict[str, Any]
+) -> tuple[dict[str, Any], dict]:
+    """An operation's ``requestBody`` and the component schemas it refers to."""
+    references, top = models_json_schema(
+        [(model, "validation")], ref_template=COMPONENTS + "{model}"
+    )
+    reference = references[(model, "validation")]
+    body = {
+        "required": True,
+        "description": description,
+        "content": {"application/json": {"schema": reference, "example": example}},
+    }
+    return body, top.get("$defs", {})
+
+
+def _brand_profile_forms(schemas: dict[str, Any]) -> None:
+    """``BrandData`` also takes a profile as brand-profile services return it (see
+    ``domain.brand_profiles``): fonts as an object, the name and site under other keys."""
+    brand = schemas["BrandData"]
+    brand["properties"]["fonts"] = {
+        "anyOf": [
+            brand["properties"]["fonts"],
+            {"type": "object", "additionalProperties": {"type": "string"}},
+        ],
+        "description": "[{usage, name}] or {usage: name}",
+    }
+    brand["properties"].update(_BRAND_PROFILE_FORMS)
+    required = [
+        name for name in brand.pop("required", []) if name not in ("store_name", "store_url")
+    ]
+    brand["allOf"] = [
+        {"anyOf": [{"required": ["store_name"]}, {"required": ["title"]}]},
+        {"anyOf": [{"required": ["store_url"]}, {"required": ["domain"]}]},
+    ]
+    if required:
+        brand["required"] = required
+
+
+def _generate_body() -> tuple[dict[str, Any], dict[str, Any]]:
+    body, schemas = _request_body(
+        GenerateRequest,
+        "A brand profile (the original service's fields, or a brand-profile service's "
+        "as returned) and a brief. Unknown fields are ignored; every string and list is "
+        "bounded; every link must be on the store's own hosts.",
+        GENERATE_EXAMPLE,
+    )
+    _brand_profile_forms(schemas)
+    return body, schemas
+
+
+REQUEST_BODIES: dict[str, Any] = {
+    "generateEmails": _generate_body,
+    "generateEmailsAlias": _generate_body,
+}
+"""Operation id -> its request body and schemas, for routes whose body we parse ourselves."""

@@ -1,0 +1,217 @@
+"""The OpenAPI document: generated from the routes, complete, and true to what we accept."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+import sbemail
+from sbemail.api.answers import ERRORS
+from sbemail.api.contract import OPENAPI_PATH, document
+from sbemail.api.request_bodies import GENERATE_EXAMPLE
+from sbemail.api.resolver import allowed_methods
+from sbemail.local.embedded import read_template
+from sbemail.local.runtime import LocalContext
+from sbemail.local.server import http_api_event
+from sbemail.service.requests import parse_request
+
+from samples import ROOT, sample_body
+
+
+@cache
+def api() -> Any:
+    """The real handler module (``functions/api/app.py``), loaded once."""
+    spec = importlib.util.spec_from_file_location("contract_api_app", ROOT / "functions/api/app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def spec() -> dict[str, Any]:
+    return document(api().app)
+
+
+def call(method: str, path: str) -> dict[str, Any]:
+    event = http_api_event(method, path, {}, b"", "127.0.0.1")
+    reply: dict[str, Any] = api().lambda_handler(event, LocalContext("api"))
+    return reply
+
+
+def request_validator() -> Draft202012Validator:
+    """The generate request's schema, with the document's components to resolve refs."""
+    document_ = spec()
+    body = document_["paths"]["/api/email/generate"]["post"]["requestBody"]
+    schema = {
+        **body["content"]["application/json"]["schema"],
+        "components": document_["components"],
+    }
+    return Draft202012Validator(schema)
+
+
+def test_the_document_is_valid_openapi_3_1_titled_and_versioned_by_the_package() -> None:
+    document_ = spec()
+    validate(copy.deepcopy(document_))
+    assert document_["openapi"].startswith("3.1")
+    assert document_["info"]["title"] == sbemail.__title__
+    assert document_["info"]["version"] == sbemail.__version__
+
+
+def test_every_route_of_the_handler_is_documented_with_every_status_it_answers() -> None:
+    app = api().app
+    routes = {(route.method, route.openapi_path) for route in app._static_routes}
+    routes |= {(route.method, route.openapi_path) for route in app._dynamic_routes}
+    paths = spec()["paths"]
+    documented = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    assert routes == documented
+    assert ("GET", OPENAPI_PATH) in documented
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert operation["summary"] and operation["tags"] and operation["operationId"]
+            assert "422" not in operation["responses"], (method, path)  # ours is the 400
+            for status, answer in operation["responses"].items():
+                schema = answer["content"]["application/json"]["schema"]
+                if int(status) >= 400 and int(status) != 502:
+                    assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
+    generate = paths["/api/email/generate"]["post"]["responses"]
+    assert set(generate) >= {"200", "202", "400", "413", "415", "502"}
+    for route in ("/api/email/stats", "/api/email/cache/clear", "/api/email/cache/cleanup"):
+        operation = next(iter(paths[route].values()))
+        assert {"401", "403"} <= set(operation["responses"])
+        assert operation["security"] == [{"operatorToken": []}]
+    assert "security" not in paths["/api/email/generate"]["post"]
+    assert "security" not in paths[OPENAPI_PATH]["get"]
+
+
+def test_the_error_body_is_described_as_the_api_writes_it() -> None:
+    schemas = spec()["components"]["schemas"]
+    detail = schemas["ErrorDetail"]
+    assert set(detail["required"]) == {"code", "message"}
+    assert set(detail["properties"]) == {"code", "message", "details"}
+    assert schemas["ErrorBody"]["required"] == ["error"]
+    assert set(ERRORS) >= {400, 401, 403, 404, 413, 415, 500, 502, 503}
+    for operations in spec()["paths"].values():
+        for operation in operations.values():
+            assert {"500", "503"} <= set(operation["responses"])
+
+
+def test_the_document_is_served_publicly_at_api_openapi_json() -> None:
+    reply = call("GET", OPENAPI_PATH)  # no Authorization header at all
+    assert reply["statusCode"] == 200
+    assert reply["headers"]["Content-Type"] == "application/json"
+    assert json.loads(reply["body"]) == spec()
+    assert allowed_methods(api().app, OPENAPI_PATH) == ["GET"]
+
+
+BRAND_PROFILE_REQUEST: dict[str, Any] = {
+    "emailType": "Newsletter",
+    "userContext": "Spring picks: three new teas.",
+    "brandData": {
+        "title": "Cedar & Pine",
+        "domain": "cedarpine.example",
+        "fonts": {"title": "Lora", "body": "Inter"},
+        "colors": [{"hex": "#2f4f3a", "name": "Forest"}, {"hex": "#d9a441", "name": "Amber"}],
+        "logos": [{"url": "https://cedarpine.example/logo.png", "type": "logo", "mode": "light"}],
+        "backdrops": [
+            {"url": "https://cedarpine.example/b.jpg", "resolution": {"aspect_ratio": 3}}
+        ],
+        "socials": [{"type": "instagram", "url": "https://instagram.com/cedarpine"}],
+    },
+}
+MINIMAL_REQUEST = {
+    "emailType": "Promotion",
+    "brandData": {"store_name": "Minimal Co", "store_url": "minimal.example"},
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        sample_body("northwind"),
+        sample_body("cedar"),
+        sample_body("pixelpet"),
+        BRAND_PROFILE_REQUEST,
+        MINIMAL_REQUEST,
+        GENERATE_EXAMPLE,
+        {**MINIMAL_REQUEST, "brandData": {**MINIMAL_REQUEST["brandData"], "fonts": []}},
+    ],
+    ids=["northwind", "cedar", "pixelpet", "brand-profile", "minimal", "example", "fonts-list"],
+)
+def test_every_request_we_accept_matches_the_documented_request_body(body: dict) -> None:
+    parse_request(copy.deepcopy(body))  # accepted by our parser (the validator) ...
+    errors = [error.message for error in request_validator().iter_errors(body)]
+    assert errors == []  # ... and by the document that describes it
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"variants": True},
+        {"variants": 9},
+        {"emailType": "Flyer"},
+        {"brandData": {"store_url": "minimal.example"}},
+        {"stories": [{"title": "no summary"}]},
+    ],
+    ids=["variants-bool", "variants-range", "email-type", "no-store-name", "story-summary"],
+)
+def test_the_document_refuses_what_our_parser_refuses_by_shape(change: dict) -> None:
+    body = {**MINIMAL_REQUEST, **change}
+    with pytest.raises(Exception, match="invalid fields"):
+        parse_request(copy.deepcopy(body))
+    assert list(request_validator().iter_errors(body))
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/email/jobs/abc", "storeId"),
+        ("/api/email/jobs/abc?storeId=", "storeId"),
+        ("/api/email/jobs/abc?storeId=two%20words", "storeId"),
+        (f"/api/email/jobs/{'j' * 65}?storeId=s", "job_id"),
+    ],
+)
+def test_parameter_validation_is_our_400_naming_the_field(path: str, field: str) -> None:
+    reply = call("GET", path)
+    assert reply["statusCode"] == 400
+    error = json.loads(reply["body"])["error"]
+    assert error["code"] == "invalid_request"
+    assert [detail["field"] for detail in error["details"]] == [field]
+    assert field in error["message"]
+
+
+def deployed_routes() -> dict[tuple[str, str], bool]:
+    """``(method, path) -> public`` for every route of the HTTP API in template.yaml,
+    path parameters written ``{name}`` as in the document."""
+    resources = read_template(ROOT / "template.yaml")["Resources"]
+    routes: dict[tuple[str, str], bool] = {}
+    for event in resources["ApiFunction"]["Properties"]["Events"].values():
+        properties = event["Properties"]
+        key = (properties["Method"].upper(), properties["Path"])
+        routes[key] = "Auth" not in properties
+    for resource in resources.values():
+        if resource["Type"] == "AWS::ApiGatewayV2::Route":
+            method, path = resource["Properties"]["RouteKey"].split(" ", 1)
+            routes[(method, path)] = False
+    return routes
+
+
+def test_every_documented_route_is_deployed_and_public_ones_stay_public() -> None:
+    deployed = {
+        (method, re.sub(r"\{[^}]+\}", "{}", path)): public
+        for (method, path), public in deployed_routes().items()
+    }
+    for path, operations in spec()["paths"].items():
+        for method, operation in operations.items():
+            key = (method.upper(), re.sub(r"\{[^}]+\}", "{}", path))
+            assert key in deployed, f"{key} is documented but not a route of the HTTP API"
+            if deployed[key]:
+                assert "security" not in operation
+    assert deployed[("GET", OPENAPI_PATH)] is True  # the document needs no credentials
