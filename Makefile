@@ -44,8 +44,12 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Benchmarks: print figures and write bench/results.json + bench/RESULTS.md (see bench/README.md).
+# Cold starts use python3.13 (the Lambda runtime) when the machine has it.
+BENCH_PYTHON ?= $(shell command -v python3.13 2>/dev/null)
 bench: $(VENV)/.installed-dev ## benchmarks: print figures and ratios
-	$(PY) -m pytest tests/performance -s -p no:cacheprovider
+	BENCH_PYTHON=$(BENCH_PYTHON) SBEMAIL_BENCH_RESULTS=bench/results.json \
+		$(PY) -m pytest tests/performance -s -p no:cacheprovider
 
 build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
 	$(SAM) build
