@@ -33,7 +33,7 @@ run: $(VENV)/.installed ## the whole service on 127.0.0.1:$(PORT), offline
 	PORT=$(PORT) $(VENV)/bin/sbemail-local
 
 test: $(VENV)/.installed-dev $(SAM_VENV)/.installed ## every test suite
-	SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest
+	SAM_BIN=$(abspath $(SAM)) SBEMAIL_BUNDLE_PYTHON=$(abspath $(PY)) $(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -51,8 +51,9 @@ bench: $(VENV)/.installed-dev ## benchmarks: print figures and ratios
 	BENCH_PYTHON=$(BENCH_PYTHON) SBEMAIL_BENCH_RESULTS=bench/results.json \
 		$(PY) -m pytest tests/performance -s -p no:cacheprovider
 
-build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
-	$(SAM) build
+# The layer's block bundle is checked and written with the project's venv (see layers/core/Makefile).
+build: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
+	SBEMAIL_BUNDLE_PYTHON=$(abspath $(PY)) $(SAM) build
 
 validate: $(SAM_VENV)/.installed
 	$(SAM) validate --lint

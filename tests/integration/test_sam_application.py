@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from sbemail.domain.block_bundle import read_bundle
 
 from samples import ROOT
 
@@ -26,6 +29,7 @@ def sam_binary() -> str:
 
 def run_sam(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "SAM_CLI_TELEMETRY": "0"}
+    env.setdefault("SBEMAIL_BUNDLE_PYTHON", sys.executable)  # checks the block bundle
     return subprocess.run(
         [sam_binary(), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
@@ -45,6 +49,7 @@ def test_build_produces_an_arm64_layer_with_package_blocks_and_handlers(tmp_path
     assert (layer / "python" / "sbemail" / "bootstrap.py").is_file()
     assert not (layer / "python" / "sbemail" / "local").exists()  # local-only code stays home
     assert sorted(p.name for p in (layer / "blocks").iterdir())  # the block library ships
+    assert read_bundle(layer / "blocks"), "the checked block bundle ships and is current"
     native = list((layer / "python").rglob("*.so"))
     assert native and all("x86_64" not in p.name for p in native)
     assert any("aarch64" in p.name for p in native)

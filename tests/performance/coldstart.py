@@ -15,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def build_layer(python: str, target: Path) -> Path:
             f"ARTIFACTS_DIR={target}",
             f"PIP={python} -m pip",
             "PLATFORM_FLAGS=--only-binary=:all: --no-compile",
-            f"PYTHON={python}",
+            f"BUNDLE_PYTHON={sys.executable}",
         ],
         check=True,
         capture_output=True,
