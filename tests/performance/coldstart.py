@@ -35,11 +35,17 @@ class ColdStart:
     wall_ms: float
     import_ms: float
     services_ms: float
+    import_cpu_ms: float
+    services_cpu_ms: float
     modules: tuple[str, ...]
 
     @property
     def init_ms(self) -> float:
         return self.import_ms + self.services_ms
+
+    @property
+    def init_cpu_ms(self) -> float:
+        return self.import_cpu_ms + self.services_cpu_ms
 
 
 def build_layer(python: str, target: Path) -> Path:
@@ -98,7 +104,14 @@ def start(python: str, layer: Path, function: str) -> ColdStart:
     )
     wall = (time.perf_counter() - started) * 1000
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return ColdStart(wall, report["importMs"], report["servicesMs"], tuple(report["modules"]))
+    return ColdStart(
+        wall,
+        report["importMs"],
+        report["servicesMs"],
+        report["importCpuMs"],
+        report["servicesCpuMs"],
+        tuple(report["modules"]),
+    )
 
 
 def bare(python: str) -> float:
