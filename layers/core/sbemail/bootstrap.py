@@ -31,6 +31,7 @@ from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
 from .service import GenerationService, GenerationSettings, Limits, OperationsService
 from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
+from .storage.pool_gauge import PoolGauge
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ def _build_services() -> Services:
     library = BlockLibrary.load(settings.blocks_dir)
     unsubscribe_target(settings.unsubscribe_target)  # a bad setting fails the cold start
     content = build_content_model(settings)
+    pool_gauge = PoolGauge(table, settings.session_pool_size)  # threadPool across workers
+    content.observe(pool_gauge.change)
     store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
     response_cache = DynamoDBResponseCache(
         table,
@@ -159,7 +162,7 @@ def _build_services() -> Services:
         cache=response_cache,
         sweeper=TableSweeper(table),
         library=library,
-        pool_stats=content.pool_stats,
+        pool_stats=pool_gauge.snapshot,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
     return Services(settings, library, table, content, store, generation, operations)
