@@ -3,7 +3,7 @@
 Runs distinct generations one after another (offline writer, ``Prefer: wait=20``)
 against a fresh ``sbemail-local`` whose limits are reached well before the 100th job
 (50 jobs, 50 cache entries, cleanup every 5 s), and records the server's resident memory
-(VmRSS) every 50 jobs. The target is RSS(1,000) <= 1.1 x RSS(100): once the stores are
+(VmRSS) every 25 jobs. The target is RSS(1,000) <= 1.1 x RSS(100): once the stores are
 full, memory stays flat. 1,000 jobs take about 6.5 minutes on two cores, too long for
 ``make bench``'s budget, so by default it runs ``BENCH_MEMORY_JOBS`` = 300 and
 extrapolates RSS at 1,000 from the least-squares slope of the samples after job 100
@@ -81,7 +81,7 @@ def test_bench_local_server_memory_is_flat_once_the_stores_are_full(
             request = {**base, "storeId": f"mem-{number}", "brief": f"Run {uuid.uuid4().hex}."}
             reply = call("POST", f"{url}/api/email/generate", request, {"Prefer": "wait=20"})
             assert reply.status == 200, reply.body[:300]
-            if number % 50 == 0 or number == JOBS:
+            if number % 25 == 0 or number == JOBS:
                 rss[number] = _rss_mib(process.pid)
                 stats = call(
                     "GET", f"{url}/api/email/stats", headers={"Authorization": f"Bearer {TOKEN}"}
