@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, update_wrapper
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
 from .config import Settings
@@ -124,13 +124,20 @@ class _BuiltOnce:
 def _build_services() -> Services:
     """The one set of services of this execution environment."""
     settings = Settings.from_env()
-    session = boto3.session.Session(region_name=settings.region)
-    client_config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+    # botocore, not boto3: importing boto3 loads s3transfer and multiprocessing as well.
+    session = botocore.session.get_session()
+    client_config = Config(
+        region_name=settings.region,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=64,
+    )
     table = Table(
-        session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint, config=client_config),
+        session.create_client(
+            "dynamodb", endpoint_url=settings.dynamodb_endpoint, config=client_config
+        ),
         settings.table_name,
     )
-    sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
+    sqs = session.create_client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
     library = BlockLibrary.load(settings.blocks_dir)
     unsubscribe_target(settings.unsubscribe_target)  # a bad setting fails the cold start
     content = build_content_model(settings)
