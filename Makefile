@@ -46,7 +46,9 @@ format: $(VENV)/.installed-dev
 
 # Benchmarks: print figures and write bench/results.json + bench/RESULTS.md (see bench/README.md).
 # Cold starts use python3.13 (the Lambda runtime) when the machine has it.
-BENCH_PYTHON ?= $(shell command -v python3.13 2>/dev/null)
+# (the first that runs: a pyenv shim may exist for a version that is not selected).
+BENCH_PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; \
+	do "$$p" -c '' 2>/dev/null && { command -v "$$p"; break; }; done)
 bench: $(VENV)/.installed-dev ## benchmarks: print figures and ratios
 	BENCH_PYTHON=$(BENCH_PYTHON) SBEMAIL_BENCH_RESULTS=bench/results.json \
 		$(PY) -m pytest tests/performance -s -p no:cacheprovider
