@@ -41,7 +41,8 @@ run: $(VENV)/.installed ## the whole service on 127.0.0.1:$(PORT), offline
 
 test: $(VENV)/.installed-dev $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## every test suite
 	SAM_BIN=$(abspath $(SAM)) CFN_LINT_BIN=$(abspath $(SAM_VENV)/bin/cfn-lint) \
-	CHECKOV_BIN=$(abspath $(SCAN_VENV)/bin/checkov) $(PY) -m pytest
+	CHECKOV_BIN=$(abspath $(SCAN_VENV)/bin/checkov) SBEMAIL_BUNDLE_PYTHON=$(abspath $(PY)) \
+	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -52,11 +53,18 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Benchmarks: print figures and write bench/results.json + bench/RESULTS.md (see bench/README.md).
+# Cold starts use python3.13 (the Lambda runtime) when the machine has it.
+# (the first that runs: a pyenv shim may exist for a version that is not selected).
+BENCH_PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; \
+	do "$$p" -c '' 2>/dev/null && { command -v "$$p"; break; }; done)
 bench: $(VENV)/.installed-dev ## benchmarks: print figures and ratios
-	$(PY) -m pytest tests/performance -s -p no:cacheprovider
+	BENCH_PYTHON=$(BENCH_PYTHON) SBEMAIL_BENCH_RESULTS=bench/results.json \
+		$(PY) -m pytest tests/performance -s -p no:cacheprovider
 
-build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
-	$(SAM) build
+# The layer's block bundle is checked and written with the project's venv (see layers/core/Makefile).
+build: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
+	SBEMAIL_BUNDLE_PYTHON=$(abspath $(PY)) $(SAM) build
 
 validate: $(SAM_VENV)/.installed
 	$(SAM) validate --lint

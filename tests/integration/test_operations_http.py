@@ -47,7 +47,11 @@ def test_stats_have_the_original_shape_and_true_counts(
         "activeThreads",
         "maxThreads",
         "utilization",
+        "containers",
     }
+    pools = stats["threadPool"]  # the workers' pools (here the one local worker), not idle
+    assert pools["containers"] >= 1 and pools["maxThreads"] == 10 * pools["containers"]
+    assert pools["activeThreads"] == 0 and pools["availableThreads"] == pools["maxThreads"]
     assert set(stats["responseCache"]) == {
         "totalEntries",
         "maxEntries",

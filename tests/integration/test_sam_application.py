@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from sbemail.domain.block_bundle import read_bundle
 
 from samples import ROOT
 
@@ -26,6 +29,7 @@ def sam_binary() -> str:
 
 def run_sam(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "SAM_CLI_TELEMETRY": "0"}
+    env.setdefault("SBEMAIL_BUNDLE_PYTHON", sys.executable)  # checks the block bundle
     return subprocess.run(
         [sam_binary(), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
@@ -45,6 +49,7 @@ def test_build_produces_an_arm64_layer_with_package_blocks_and_handlers(tmp_path
     assert (layer / "python" / "sbemail" / "bootstrap.py").is_file()
     assert not (layer / "python" / "sbemail" / "local").exists()  # local-only code stays home
     assert sorted(p.name for p in (layer / "blocks").iterdir())  # the block library ships
+    assert read_bundle(layer / "blocks"), "the checked block bundle ships and is current"
     native = list((layer / "python").rglob("*.so"))
     assert native and all("x86_64" not in p.name for p in native)
     assert any("aarch64" in p.name for p in native)
@@ -106,4 +111,59 @@ def test_the_sam_transform_accepts_the_template_and_guards_operations(auth: str)
         "POST /api/email/generate",
         "POST /api/generate-emails",
         "GET /api/email/jobs/{jobId}",
+    }
+
+
+_ALIAS = """
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+class NoManagedPolicies:
+    def load(self):
+        return {}
+
+template = yaml_parse(open("template.yaml").read())
+for resource in template["Resources"].values():
+    for uri in ("CodeUri", "ContentUri"):
+        if uri in resource.get("Properties", {}):
+            resource["Properties"][uri] = "s3://bucket/key"
+out = transform(template, json.loads(sys.argv[1]), NoManagedPolicies())["Resources"]
+alias = next(k for k, r in out.items() if r["Type"] == "AWS::Lambda::Alias")
+print(json.dumps({
+    "alias": alias,
+    "provisioned": out[alias]["Properties"].get("ProvisionedConcurrencyConfig"),
+    "snapStart": out["ApiFunction"]["Properties"].get("SnapStart"),
+    "integration": out["ApiIntegration"]["Properties"]["IntegrationUri"],
+    "permissions": sorted({json.dumps(r["Properties"]["FunctionName"]) for k, r in out.items()
+                           if r["Type"] == "AWS::Lambda::Permission" and k.startswith("Api")}),
+    "rule": template["Rules"]["OneColdStartRemedy"],
+}))
+"""
+
+
+def test_the_api_routes_call_the_live_alias_that_keeps_warm_instances() -> None:
+    """ApiProvisionedConcurrency and ApiSnapStart act on the alias every route calls."""
+    import json
+
+    python = Path(sam_binary()).parent / "python"
+    result = subprocess.run(
+        [str(python), "-c", _ALIAS, json.dumps({"ApiProvisionedConcurrency": "2"})],
+        cwd=ROOT,
+        env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    shape = json.loads(result.stdout)
+    alias = {"Ref": shape["alias"]}
+    assert shape["integration"] == alias
+    assert shape["permissions"] == [json.dumps(alias)]  # every route invokes the alias
+    assert shape["provisioned"]["Fn::If"][1] == {
+        "ProvisionedConcurrentExecutions": {"Ref": "ApiProvisionedConcurrency"}
+    }
+    assert shape["snapStart"] == {"ApplyOn": {"Ref": "ApiSnapStart"}}
+    assert shape["rule"]["Assertions"][0]["Assert"] == {
+        "Fn::Equals": [{"Ref": "ApiProvisionedConcurrency"}, 0]
     }

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, update_wrapper
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
 from .config import Settings
@@ -31,6 +31,7 @@ from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
 from .service import GenerationService, GenerationSettings, Limits, OperationsService
 from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
+from .storage.pool_gauge import PoolGauge
 
 
 @dataclass(frozen=True)
@@ -123,19 +124,28 @@ class _BuiltOnce:
 def _build_services() -> Services:
     """The one set of services of this execution environment."""
     settings = Settings.from_env()
-    session = boto3.session.Session(region_name=settings.region)
-    client_config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+    # botocore, not boto3: importing boto3 loads s3transfer and multiprocessing as well.
+    session = botocore.session.get_session()
+    client_config = Config(
+        region_name=settings.region,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=64,
+    )
     dynamodb_config = client_config.merge(
         Config(retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts})
     )
     table = Table(
-        session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint, config=dynamodb_config),
+        session.create_client(
+            "dynamodb", endpoint_url=settings.dynamodb_endpoint, config=dynamodb_config
+        ),
         settings.table_name,
     )
-    sqs = session.client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
+    sqs = session.create_client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
     library = BlockLibrary.load(settings.blocks_dir)
     unsubscribe_target(settings.unsubscribe_target)  # a bad setting fails the cold start
     content = build_content_model(settings)
+    pool_gauge = PoolGauge(table, settings.session_pool_size)  # threadPool across workers
+    content.observe(pool_gauge.change)
     store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
     response_cache = DynamoDBResponseCache(
         table,
@@ -162,7 +172,7 @@ def _build_services() -> Services:
         cache=response_cache,
         sweeper=TableSweeper(table),
         library=library,
-        pool_stats=content.pool_stats,
+        pool_stats=pool_gauge.snapshot,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
     return Services(settings, library, table, content, store, generation, operations)

@@ -157,8 +157,27 @@ class BlockLibrary:
             digest.update(self._by_id[block_id].mjml.encode())
         self.version = digest.hexdigest()[:12]
 
+    origin = "sources"
+    """Where the blocks came from: ``sources`` (checked now) or ``bundle`` (at build)."""
+
     @classmethod
     def load(cls, root: Path) -> BlockLibrary:
+        """Every block under ``root``: from its build-time bundle when that is current,
+        else read and validated from the sources (``load_sources``).
+
+        Raises:
+            BlockLibraryError: see ``load_sources``; also a bundle that is not JSON.
+        """
+        from .block_bundle import read_bundle
+
+        if root.is_dir() and (bundled := read_bundle(root)) is not None:
+            library = cls(bundled)
+            library.origin = "bundle"
+            return library
+        return cls.load_sources(root)
+
+    @classmethod
+    def load_sources(cls, root: Path) -> BlockLibrary:
         """Read and validate every block under ``root``.
 
         Raises:

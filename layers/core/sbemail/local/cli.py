@@ -45,6 +45,8 @@ _LOCAL_DEFAULTS = {
 CLEANUP_SECONDS = "SBEMAIL_LOCAL_CLEANUP_SECONDS"
 REQUEST_SECONDS_VARIABLE = "SBEMAIL_LOCAL_REQUEST_SECONDS"
 MAX_THREADS_VARIABLE = "SBEMAIL_LOCAL_MAX_THREADS"
+# How many SQS batches the local worker runs at once (the cloud's WorkerMaxConcurrency).
+WORKERS_VARIABLE = "SBEMAIL_LOCAL_WORKERS"
 
 
 def project_root() -> Path:
@@ -86,7 +88,8 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
     os.environ.update(aws.environment())
     api = load_handler(root / "functions" / "api" / "app.py", "sbemail_local_api")
     worker = load_handler(root / "functions" / "worker" / "app.py", "sbemail_local_worker")
-    poller = QueuePoller(worker, aws.endpoint, aws.queue_url)
+    workers = int(os.environ.get(WORKERS_VARIABLE) or 2)
+    poller = QueuePoller(worker, aws.endpoint, aws.queue_url, concurrency=workers)
     poller.start()
     parts.append(poller)
     interval = float(os.environ.get(CLEANUP_SECONDS) or 60)

@@ -12,11 +12,10 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-_SERIALIZE = TypeSerializer().serialize
-_DESERIALIZE = TypeDeserializer().deserialize
+from .attribute_values import deserialize as _DESERIALIZE
+from .attribute_values import serialize as _SERIALIZE
 
 
 class ConditionFailedError(Exception):

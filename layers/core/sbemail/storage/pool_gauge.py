@@ -1,0 +1,96 @@
+"""The model session pools of every worker container, as one shared gauge.
+
+A container's ``SessionPool`` knows only its own sessions, and the API container that
+answers ``/api/email/stats`` runs no model calls at all, so its pool says nothing about
+the service. Each container that writes copy therefore keeps its figures in one shared
+item, ``gauge#pools``: an atomic ``ADD`` of +1/-1 to its own active count when a session
+is taken or given back (order-free, so concurrent updates never lose a count), with its
+pool size and the time it was last seen. ``snapshot`` reads that one item and sums the
+containers seen within ``fresh_seconds``; a container that died mid-call stops counting
+once it is stale, and its attributes are removed then so the item stays small.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from .table import Table
+
+GAUGE_KEY = "gauge#pools"
+logger = logging.getLogger(__name__)
+
+
+class PoolGauge:
+    """One container's view into the shared pool gauge."""
+
+    def __init__(
+        self,
+        table: Table,
+        pool_size: int,
+        container: str | None = None,
+        fresh_seconds: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._table = table
+        self._size = pool_size
+        self._container = container or uuid.uuid4().hex[:12]
+        self._fresh = fresh_seconds
+        self._clock = clock
+
+    def change(self, delta: int) -> None:
+        """Sessions in use here changed by ``delta`` (+1 taken, -1 given back).
+
+        Best effort: a failed write is logged, never raised into a caller's variant.
+        """
+        c = self._container
+        try:
+            self._table.update(
+                GAUGE_KEY,
+                "ADD #a :d SET #m = :m, #t = :t",
+                names={"#a": f"active#{c}", "#m": f"max#{c}", "#t": f"seen#{c}"},
+                values={":d": delta, ":m": self._size, ":t": int(self._clock())},
+            )
+        except Exception:  # the gauge must never fail a model call
+            logger.warning("pool gauge update failed", exc_info=True)
+
+    def snapshot(self) -> dict[str, Any]:
+        """``threadPool`` across the containers seen lately: the original stats' shape,
+        plus ``containers`` (how many pools the figures add up)."""
+        item = self._table.get(GAUGE_KEY) or {}
+        now = self._clock()
+        active = size = containers = 0
+        stale: list[str] = []
+        for key, seen in item.items():
+            if not key.startswith("seen#"):
+                continue
+            container = key.removeprefix("seen#")
+            if now - float(seen) > self._fresh:
+                stale.append(container)
+                continue
+            pool = int(item.get(f"max#{container}", 0))
+            active += min(pool, max(0, int(item.get(f"active#{container}", 0))))
+            size += pool
+            containers += 1
+        if stale:
+            self._forget(stale)
+        return {
+            "availableThreads": size - active,
+            "activeThreads": active,
+            "maxThreads": size,
+            "utilization": round(active / size, 4) if size else 0.0,
+            "containers": containers,
+        }
+
+    def _forget(self, containers: list[str]) -> None:
+        names = {}
+        for n, container in enumerate(containers[:30]):  # a bounded expression per call
+            for prefix in ("active", "max", "seen"):
+                names[f"#{prefix[0]}{n}"] = f"{prefix}#{container}"
+        try:
+            self._table.update(GAUGE_KEY, "REMOVE " + ", ".join(names), names=names)
+        except Exception:
+            logger.warning("pool gauge pruning failed", exc_info=True)

@@ -1,0 +1,1 @@
+"""Benchmarks: figures for bench/results.json, never assertions on time."""

@@ -1,0 +1,144 @@
+"""CPU per job by stage, in a Lambda-shaped run (``make bench``).
+
+The API and worker handlers are called directly, as Lambda would, with DynamoDB and SQS
+emulated in-process by moto (``mock_aws``) and the offline writer: POST a 3-variant job
+(``Prefer: wait=0``), hand its SQS message to the worker, GET the result. CPU is taken
+per stage (``stages``); the emulation's share is reported apart, since in the cloud it
+is DynamoDB's and SQS's, not ours. A second pass holds a caller waiting on the job
+(``Prefer: wait=20`` in a thread while the worker runs) to show what waiting adds.
+Goals: the service's own CPU <= 40 ms per job; waiting callers add <= 10 %.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from performance.results import Results
+from performance.stages import StageClock, stages_of_a_job
+from sbemail.local.runtime import LocalContext, load_handler, sqs_event
+from sbemail.local.server import http_api_event
+
+from samples import ROOT, sample_body
+
+JOBS = 20
+SECTION = "CPU per 3-variant job (Lambda-shaped: handlers called directly, moto in-process)"
+
+
+@pytest.fixture
+def lambda_shaped(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    from moto import mock_aws
+
+    from sbemail import bootstrap
+    from sbemail.local.embedded import read_template, table_definition
+
+    with mock_aws():
+        import boto3
+
+        session = boto3.session.Session(region_name="us-east-1")
+        dynamodb = session.client("dynamodb")
+        definition = table_definition(read_template(ROOT / "template.yaml"))
+        dynamodb.create_table(
+            TableName="bench",
+            KeySchema=definition["KeySchema"],
+            AttributeDefinitions=definition["AttributeDefinitions"],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        sqs = session.client("sqs")
+        queue_url = sqs.create_queue(QueueName="bench-jobs")["QueueUrl"]
+        for name in ("DYNAMODB_ENDPOINT", "SQS_ENDPOINT", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("OPENAI_API_KEY_PARAMETER", "")
+        monkeypatch.setenv("TABLE_NAME", "bench")
+        monkeypatch.setenv("QUEUE_URL", queue_url)
+        monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        bootstrap.services.cache_clear()
+        yield {
+            "api": load_handler(ROOT / "functions/api/app.py", "bench_api"),
+            "worker": load_handler(ROOT / "functions/worker/app.py", "bench_worker"),
+            "sqs": sqs,
+            "queue_url": queue_url,
+        }
+        bootstrap.services.cache_clear()
+
+
+def _request(handler, method: str, target: str, body: Any = None, wait: int = 0) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    raw = json.dumps(body).encode() if body is not None else b""
+    headers = {"content-type": "application/json", "prefer": f"wait={wait}"}
+    event = http_api_event(method, target, headers, raw, "127.0.0.1")
+    return handler(event, LocalContext("api"))  # type: ignore[no-any-return]
+
+
+def _one_job(aws: dict[str, Any], n: int, waiting: bool) -> None:
+    body = {
+        **sample_body("northwind"),
+        "storeId": f"cpu-{uuid.uuid4().hex[:8]}",
+        "userContext": f"{sample_body('northwind')['userContext']} ({n})",
+    }
+    reply = _request(aws["api"], "POST", "/api/email/generate", body)
+    assert reply["statusCode"] == 202, reply
+    job = json.loads(reply["body"])
+    messages = aws["sqs"].receive_message(
+        QueueUrl=aws["queue_url"], MaxNumberOfMessages=1, AttributeNames=["All"]
+    )["Messages"]
+    status_url = job["statusUrl"]
+    waiter = None
+    if waiting:  # a caller holding the job's status open while it runs
+        waiter = threading.Thread(
+            target=lambda: _request(aws["api"], "POST", "/api/email/generate", body, 20)
+        )
+        waiter.start()
+        time.sleep(0.05)
+    aws["worker"](
+        sqs_event(messages, "arn:aws:sqs:us-east-1:000000000000:bench-jobs"), LocalContext("worker")
+    )
+    aws["sqs"].delete_message(QueueUrl=aws["queue_url"], ReceiptHandle=messages[0]["ReceiptHandle"])
+    if waiter:
+        waiter.join(30)
+    done = _request(aws["api"], "GET", status_url)
+    assert json.loads(done["body"])["status"] == "completed", done["body"][:300]
+
+
+def _run(aws: dict[str, Any], waiting: bool) -> tuple[float, dict[str, float]]:
+    clock = StageClock()
+    with stages_of_a_job(clock):
+        started = time.process_time()
+        for n in range(JOBS):
+            _one_job(aws, n, waiting)
+        total = time.process_time() - started
+    return total / JOBS * 1000, {k: v / JOBS * 1000 for k, v in clock.seconds.items()}
+
+
+def test_bench_cpu_per_job_by_stage(lambda_shaped: dict[str, Any], results: Results) -> None:
+    _one_job(lambda_shaped, -1, False)  # warm: first requests build services, load SDK data
+    total, stages = _run(lambda_shaped, waiting=False)
+    emulation = stages.pop("AWS emulation", 0.0)
+    own = total - emulation
+    stages["other (handlers, Powertools, threads)"] = own - sum(stages.values())
+    rows = [[stage, round(ms, 2), f"{ms / own:.0%}"] for stage, ms in sorted(stages.items())]
+    rows.append(["service's own CPU (total)", round(own, 2), "100%"])
+    rows.append(["AWS emulation (moto, not ours in the cloud)", round(emulation, 2), ""])
+    results.table(
+        "CPU per 3-variant job by stage (ms, Lambda-shaped run, offline writer)",
+        ["stage", "ms per job", "share of our CPU"],
+        rows,
+        f"Mean of {JOBS} jobs; goal: our own CPU <= 40 ms per job.",
+    )
+    results.value(SECTION, "service's own CPU per job", own, "ms", "goal <= 40 ms")
+    results.value(SECTION, "AWS emulation CPU per job (moto)", emulation, "ms")
+    waited_total, waited_stages = _run(lambda_shaped, waiting=True)
+    waited_own = waited_total - waited_stages.get("AWS emulation", 0.0)
+    results.value(SECTION, "service's own CPU per job with a waiting caller", waited_own, "ms")
+    results.value(SECTION, "a waiting caller adds", waited_own / own - 1, "share", "goal <= 0.10")
+    print(
+        f"\n[cpu] per job: own {own:.1f} ms, emulation {emulation:.1f} ms; with a waiting "
+        f"caller own {waited_own:.1f} ms ({waited_own / own - 1:+.0%})"
+    )
+    for row in rows:
+        print(f"[cpu] {row[0]:<45} {row[1]:>8} ms {row[2]:>5}")
