@@ -9,7 +9,8 @@ without the expected bearer key a 401. Every request is counted per domain (``ca
 
 Faults are scripted per domain (``faults``): each request for the domain takes the next
 one — ``500``, ``503``, ``429`` (with ``Retry-After: 0``), ``garbage`` (a 200 that is not
-JSON) or ``hang`` (no answer for ``hang_seconds``, past the client's timeout) — and
+JSON), ``slow`` (the answer after ``slow_seconds``, within the client's timeout) or
+``hang`` (no answer for ``hang_seconds``, past the client's timeout) — and
 ``ok`` or an exhausted script answers normally; ``always`` gives a domain one fault for
 every request.
 """
@@ -131,6 +132,7 @@ class FakeBrandDev:
     faults: dict[str, list[str]] = field(default_factory=dict)
     always: dict[str, str] = field(default_factory=dict)
     hang_seconds: float = 3.0
+    slow_seconds: float = 0.3
     calls: Counter[str] = field(default_factory=Counter)
     authorizations: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -167,8 +169,8 @@ def _handler(fake: FakeBrandDev) -> type[BaseHTTPRequestHandler]:
                 self._json(400, {"status": "error", "message": "domain is required"})
                 return
             fault = fake.next_fault(domain)
-            if fault == "hang":
-                time.sleep(fake.hang_seconds)
+            if fault in ("hang", "slow"):
+                time.sleep(fake.hang_seconds if fault == "hang" else fake.slow_seconds)
                 fault = "ok"
             if fault in ("500", "503"):
                 self._json(int(fault), {"status": "error", "message": "Upstream crawl failed"})

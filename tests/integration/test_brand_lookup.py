@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -59,6 +60,16 @@ def brand_info(domain: Any) -> Any:
 
 
 # -- the profile, mapped and kept -------------------------------------------------------
+
+
+def test_simultaneous_lookups_of_a_new_brand_cost_one_call(lookup_env: FakeBrandDev) -> None:
+    bootstrap.services()  # built before the burst
+    lookup_env.faults["larkspur-goods.example"] = ["slow"]  # the first answer takes a while
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        replies = list(pool.map(lambda _: brand_info("larkspur-goods.example"), range(6)))
+    assert [status for status, _ in replies] == [200] * 6
+    assert sorted(answer["cache"] for _, answer in replies) == ["hit"] * 5 + ["miss"]
+    assert lookup_env.calls["larkspur-goods.example"] == 1
 
 
 def test_a_profile_is_mapped_to_brand_data(lookup_env: FakeBrandDev) -> None:

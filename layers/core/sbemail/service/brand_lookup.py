@@ -12,6 +12,9 @@ still returned.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +62,8 @@ class BrandLookupService:
     def __init__(self, source: BrandSource | None, cache: DynamoDBBrandCache) -> None:
         self._source = source
         self._cache = cache
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+        self._locks_lock = threading.Lock()
 
     def lookup(self, value: Any, field: str = "domain") -> BrandLookup:
         """The brand of the domain ``value`` names; ``field`` is how the caller calls it.
@@ -80,13 +85,36 @@ class BrandLookupService:
             return BrandLookup(domain, stored.brand_data, True, stored.fetched_at)
         if self._source is None:
             raise BrandLookupUnavailableError(NOT_CONFIGURED)
-        brand_data = self._fetch(self._source, domain)
-        try:
-            stored = self._cache.put(domain, brand_data)
-        except Exception:
-            logger.exception("could not store the brand profile of %s", domain)
-            return BrandLookup(domain, brand_data, False, 0.0)
+        with self._one_fetch(domain):
+            stored = self._stored(domain)  # fetched while this lookup waited its turn
+            if stored is not None:
+                return BrandLookup(domain, stored.brand_data, True, stored.fetched_at)
+            brand_data = self._fetch(self._source, domain)
+            try:
+                stored = self._cache.put(domain, brand_data)
+            except Exception:
+                logger.exception("could not store the brand profile of %s", domain)
+                return BrandLookup(domain, brand_data, False, 0.0)
         return BrandLookup(domain, brand_data, False, stored.fetched_at)
+
+    @contextmanager
+    def _one_fetch(self, domain: str) -> Iterator[None]:
+        """One brand-service call per domain at a time in this container: a burst of
+        requests for a new brand (a campaign's generations) costs one credit, not one
+        each. Other containers may still race; the table keeps the last profile."""
+        with self._locks_lock:
+            lock, waiting = self._locks.get(domain, (threading.Lock(), 0))
+            self._locks[domain] = (lock, waiting + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._locks_lock:
+                lock, waiting = self._locks[domain]
+                if waiting == 1:
+                    del self._locks[domain]
+                else:
+                    self._locks[domain] = (lock, waiting - 1)
 
     def with_brand(self, body: dict[str, Any]) -> dict[str, Any]:
         """A generate request body with ``brandDomain`` replaced by the brand it names.
