@@ -15,7 +15,6 @@ import boto3
 from botocore.config import Config
 
 from .brands import BrandDevClient
-from .brands.branddev import retryable as brand_retryable
 from .config import Settings
 from .content import (
     ApiKeySource,
@@ -24,7 +23,6 @@ from .content import (
     OfflineContentModel,
     PooledContentModel,
     PriceTable,
-    Retrier,
     RetryPolicy,
     SessionPool,
     open_content_model,
@@ -132,9 +130,7 @@ def build_brand_lookup(settings: Settings, table: Table) -> BrandLookupService:
         )
     except ValueError as error:
         raise ValueError(f"BRANDDEV_MAX_ATTEMPTS / BRANDDEV_*_SECONDS: {error}") from None
-    source = BrandDevClient(
-        key, Retrier(retry, retryable=brand_retryable), settings.branddev_base_url
-    )
+    source = BrandDevClient(key, retry, settings.branddev_base_url)
     return BrandLookupService(source, cache)
 
 

@@ -15,6 +15,7 @@ fails at once. The reason given back is Brand.dev's own message when it sent one
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..content.errors import ContentConfigurationError
-from ..content.retry import Retrier, Tally, UnreadableReplyError, should_retry
+from ..content.retry import Retrier, RetryPolicy, Tally, UnreadableReplyError, should_retry
 from ..domain.safety import envelope_text
 from .ports import BrandSourceError, BrandSourceUnavailableError, UnknownBrandError
 
@@ -56,8 +57,9 @@ class BrandDevClient:
 
     Args:
         api_key: returns the key (``ApiKeySource``: the environment or SSM, read lazily).
-        retrier: the retry policy and its clocks.
+        policy: attempts, one attempt's timeout and the lookup's time budget.
         base_url: Brand.dev's API root (tests point it at a fake of our own).
+        sleep: waits between attempts (injectable).
     """
 
     name = "Brand.dev"
@@ -65,11 +67,13 @@ class BrandDevClient:
     def __init__(
         self,
         api_key: Callable[[], str],
-        retrier: Retrier,
+        policy: RetryPolicy,
         base_url: str = DEFAULT_BASE_URL,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._api_key = api_key
-        self._retrier = retrier
+        self._retrier = Retrier(policy, sleep=sleep, retryable=retryable)
         self._base_url = base_url.rstrip("/")
 
     def retrieve(self, domain: str) -> Mapping[str, Any]:
