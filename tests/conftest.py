@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,32 @@ def local_url(local_server: LocalServer) -> str:
 @pytest.fixture(scope="session")
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     """Base URL of a freshly started ``sbemail-local`` on a free port."""
+    with started_local_server(Path(tmp_path_factory.mktemp("local"))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def local_server_with() -> Any:
+    """Starts another local server with extra settings: ``with local_server_with(dir, env)``."""
+    return started_local_server
+
+
+@contextmanager
+def started_local_server(
+    log_dir: Path, environment: dict[str, str] | None = None
+) -> Iterator[LocalServer]:
+    """``sbemail-local`` on a free port, with ``environment`` on top of this one's (model,
+    DynamoDB and brand service settings of the developer's shell left out)."""
     from sbemail.local.embedded import free_port
 
     port = free_port()
-    log_path = Path(tmp_path_factory.mktemp("local")) / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
+    log_path = log_dir / "server.log"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "DYNAMODB_", "BRANDDEV_", "BRAND_"))
+    }
+    env.update(environment or {})
     env["PORT"] = str(port)
     env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
     with log_path.open("w") as log:

@@ -24,6 +24,7 @@ guard_operations(app, lambda: services().settings.admin_token)
 map_errors(app, logger)
 app.include_router(routes.generation)
 app.include_router(routes.operations)
+app.include_router(routes.brands)
 contract.publish(app)  # GET /api/openapi.json
 
 

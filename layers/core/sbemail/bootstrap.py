@@ -14,6 +14,7 @@ from functools import cache, update_wrapper
 import botocore.session
 from botocore.config import Config
 
+from .brands import BrandDevClient
 from .config import Settings
 from .content import (
     ApiKeySource,
@@ -29,8 +30,20 @@ from .content import (
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
-from .service import GenerationService, GenerationSettings, Limits, OperationsService
-from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
+from .service import (
+    BrandLookupService,
+    GenerationService,
+    GenerationSettings,
+    Limits,
+    OperationsService,
+)
+from .storage import (
+    DynamoDBBrandCache,
+    DynamoDBJobStore,
+    DynamoDBResponseCache,
+    Table,
+    TableSweeper,
+)
 from .storage.pool_gauge import PoolGauge
 
 
@@ -43,6 +56,7 @@ class Services:
     store: DynamoDBJobStore
     generation: GenerationService
     operations: OperationsService
+    brands: BrandLookupService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -94,6 +108,31 @@ def build_content_model(settings: Settings) -> PooledContentModel:
         reasoning_effort=settings.openai_reasoning_effort,
     )
     return open_content_model(content, key)
+
+
+def build_brand_lookup(settings: Settings, table: Table) -> BrandLookupService:
+    """Brand lookup through the table; Brand.dev behind it only when a key is configured
+    (``BRANDDEV_API_KEY``, or an SSM name in ``BRANDDEV_API_KEY_PARAMETER``).
+
+    Raises:
+        ValueError: more than 5 attempts or a non-positive timeout (at cold start, named).
+    """
+    cache = DynamoDBBrandCache(table, ttl_seconds=int(settings.brand_cache_days * 86400))
+    key = ApiKeySource(
+        settings.branddev_api_key, settings.branddev_api_key_parameter, label="Brand.dev API key"
+    )
+    if not key.configured:
+        return BrandLookupService(None, cache)
+    try:
+        retry = RetryPolicy(
+            max_attempts=settings.branddev_max_attempts,
+            budget_seconds=settings.branddev_retry_budget_seconds,
+            attempt_timeout=settings.branddev_timeout_seconds,
+        )
+    except ValueError as error:
+        raise ValueError(f"BRANDDEV_MAX_ATTEMPTS / BRANDDEV_*_SECONDS: {error}") from None
+    source = BrandDevClient(key, retry, settings.branddev_base_url)
+    return BrandLookupService(source, cache)
 
 
 class _BuiltOnce:
@@ -153,7 +192,9 @@ def _build_services() -> Services:
         pending_ttl_seconds=settings.store_ttl_minutes * 60,
         max_local_entries=settings.cache_max_entries,
     )
+    brands = build_brand_lookup(settings, table)
     generation = GenerationService(
+        brands=brands,
         library=library,
         content=content,
         store=store,
@@ -175,7 +216,7 @@ def _build_services() -> Services:
         pool_stats=pool_gauge.snapshot,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, content, store, generation, operations)
+    return Services(settings, library, table, content, store, generation, operations, brands)
 
 
 services = _BuiltOnce(_build_services)

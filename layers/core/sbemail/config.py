@@ -64,6 +64,14 @@ class Settings:
     # mode). The API answers within seconds, so it tries few times; the worker, with
     # minutes to spare, rides out longer throttling (the template sets it per function).
     dynamodb_max_attempts: int = 3
+    # Brand lookup (sbemail.brands): Brand.dev's key, where it lives, retries, cache life.
+    branddev_api_key: str | None = None  # local runs
+    branddev_api_key_parameter: str | None = None  # SSM name in the cloud; neither: off
+    branddev_base_url: str = "https://api.brand.dev"
+    branddev_timeout_seconds: float = 10.0  # one HTTP attempt
+    branddev_max_attempts: int = 3  # first included (at most 5)
+    branddev_retry_budget_seconds: float = 20.0  # one lookup; API Gateway cuts at 30 s
+    brand_cache_days: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -118,4 +126,16 @@ class Settings:
                 "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
             ),
             dynamodb_max_attempts=int(number("DYNAMODB_MAX_ATTEMPTS", cls.dynamodb_max_attempts)),
+            branddev_api_key=text("BRANDDEV_API_KEY", None),
+            branddev_api_key_parameter=text("BRANDDEV_API_KEY_PARAMETER", None),
+            branddev_base_url=text("BRANDDEV_BASE_URL", cls.branddev_base_url)
+            or cls.branddev_base_url,
+            branddev_timeout_seconds=number(
+                "BRANDDEV_TIMEOUT_SECONDS", cls.branddev_timeout_seconds
+            ),
+            branddev_max_attempts=int(number("BRANDDEV_MAX_ATTEMPTS", cls.branddev_max_attempts)),
+            branddev_retry_budget_seconds=number(
+                "BRANDDEV_RETRY_BUDGET_SECONDS", cls.branddev_retry_budget_seconds
+            ),
+            brand_cache_days=number("BRAND_CACHE_DAYS", cls.brand_cache_days),
         )

@@ -16,12 +16,25 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from ..service import InvalidRequestError, JobUnavailableError, ServiceError
+from ..service import (
+    BrandLookupError,
+    BrandLookupFailedError,
+    BrandLookupUnavailableError,
+    BrandNotFoundError,
+    InvalidRequestError,
+    JobUnavailableError,
+    ServiceError,
+)
 from .auth import check_operator
 from .bodies import BodyError
 from .documents import error_body
 
 OPERATIONS_PREFIXES = ("/api/email/stats", "/api/email/cache/")
+BRAND_LOOKUP_STATUSES: dict[type[BrandLookupError], int] = {
+    BrandNotFoundError: 404,
+    BrandLookupUnavailableError: 503,  # nothing to look brands up with: say what to set
+    BrandLookupFailedError: 502,  # the brand service failed, after retries
+}
 
 
 def json_response(
@@ -107,6 +120,11 @@ def map_errors(app: APIGatewayHttpResolver, logger: logging.Logger | Any) -> Non
     @app.exception_handler(JobUnavailableError)
     def job_unavailable(error: JobUnavailableError) -> Response:
         return error_response(404, error.code, error.message)
+
+    @app.exception_handler(BrandLookupError)
+    def brand_lookup_failed(error: BrandLookupError) -> Response:
+        status = BRAND_LOOKUP_STATUSES.get(type(error), 502)
+        return error_response(status, error.code, error.message, error.details)
 
     @app.exception_handler(ServiceError)
     def service_error(error: ServiceError) -> Response:

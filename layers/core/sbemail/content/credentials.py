@@ -24,6 +24,7 @@ class ApiKeySource:
         parameter: an SSM SecureString name or a Secrets Manager ARN holding the key.
         fetch: reads ``parameter`` (defaults to Powertools Parameters; injected in tests).
         max_age: seconds Powertools caches the fetched key.
+        label: what the key is for, in error messages (another service's key reuses this).
     """
 
     def __init__(
@@ -33,11 +34,13 @@ class ApiKeySource:
         *,
         fetch: Callable[[str], str] | None = None,
         max_age: int = 300,
+        label: str = "model API key",
     ) -> None:
         self._value = value or None
         self._parameter = parameter or None
         self._fetch = fetch
         self._max_age = max_age
+        self._label = label
 
     @property
     def configured(self) -> bool:
@@ -48,16 +51,16 @@ class ApiKeySource:
         if self._value:
             return self._value
         if not self._parameter:
-            raise ContentConfigurationError("no model API key is configured")
+            raise ContentConfigurationError(f"no {self._label} is configured")
         fetch = self._fetch or self._powertools_fetch
         try:
             key = fetch(self._parameter)
         except Exception as error:  # the cause may carry AWS details, never the key
             raise ContentConfigurationError(
-                f"cannot read the model API key from {self._parameter}: {type(error).__name__}"
+                f"cannot read the {self._label} from {self._parameter}: {type(error).__name__}"
             ) from None
         if not isinstance(key, str) or not key.strip():
-            raise ContentConfigurationError(f"the model API key in {self._parameter} is empty")
+            raise ContentConfigurationError(f"the {self._label} in {self._parameter} is empty")
         return key.strip()
 
     def __repr__(self) -> str:

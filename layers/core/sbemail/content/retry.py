@@ -160,8 +160,10 @@ class Retrier:
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
+        retryable: Callable[[BaseException], bool] = should_retry,
     ) -> None:
         self.policy = policy or RetryPolicy()
+        self._retryable = retryable  # other HTTP clients (brand lookup) bring their own
         self._clock = clock
         self._wall_clock = wall_clock
         self._sleep = sleep
@@ -204,14 +206,14 @@ class Retrier:
             tally.retries += 1
             error = _exception(state)
             logger.info(
-                "model call attempt %d failed (%s); retrying in %.2f s",
+                "call attempt %d failed (%s); retrying in %.2f s",
                 state.attempt_number,
                 status_of(error) or type(error).__name__,
                 state.upcoming_sleep,
             )
 
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(should_retry),
+            retry=tenacity.retry_if_exception(self._retryable),
             wait=wait,
             stop=stop,
             sleep=self._sleep,

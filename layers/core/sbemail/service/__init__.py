@@ -1,11 +1,26 @@
 """Use cases: generating emails as jobs, and operating the service."""
 
-from .errors import InvalidRequestError, JobUnavailableError, ServiceError
+from .brand_lookup import BrandLookup, BrandLookupService
+from .errors import (
+    BrandLookupError,
+    BrandLookupFailedError,
+    BrandLookupUnavailableError,
+    BrandNotFoundError,
+    InvalidRequestError,
+    JobUnavailableError,
+    ServiceError,
+)
 from .generate import GenerationService, GenerationSettings, Submission
 from .operations import Limits, OperationsService
 from .requests import parse_request
 
 __all__ = [
+    "BrandLookup",
+    "BrandLookupError",
+    "BrandLookupFailedError",
+    "BrandLookupService",
+    "BrandLookupUnavailableError",
+    "BrandNotFoundError",
     "GenerationService",
     "GenerationSettings",
     "InvalidRequestError",

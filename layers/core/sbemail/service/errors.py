@@ -26,3 +26,30 @@ class JobUnavailableError(ServiceError):
     def __init__(self, job_id: str) -> None:
         super().__init__("no such job (unknown, expired, or not yours)")
         self.job_id = job_id
+
+
+# -- brand lookup ------------------------------------------------------------------------
+
+
+class BrandLookupError(ServiceError):
+    """A brand could not be looked up; each kind below has its own status (``api``)."""
+
+    code = "brand_lookup_failed"
+
+
+class BrandNotFoundError(BrandLookupError):
+    """The brand service knows no brand for the domain (404)."""
+
+    code = "brand_not_found"
+
+
+class BrandLookupUnavailableError(BrandLookupError):
+    """Brand lookup is not configured here, or its key cannot be read (503)."""
+
+    code = "brand_lookup_unavailable"
+
+
+class BrandLookupFailedError(BrandLookupError):
+    """The brand service failed or did not answer, after retries (502)."""
+
+    code = "brand_lookup_failed"

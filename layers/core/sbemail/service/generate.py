@@ -27,6 +27,7 @@ from ..storage import (
     JobStatus,
     JobStore,
 )
+from .brand_lookup import BrandLookupService
 from .errors import JobUnavailableError
 from .requests import new_job_id, output_digest, parse_request, request_seed
 from .variants import failure_document, result_document, tally, write_variant
@@ -71,8 +72,10 @@ class GenerationService:
         settings: GenerationSettings | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        brands: BrandLookupService | None = None,
     ) -> None:
         self._library = library
+        self._brands = brands  # resolves a request's brandDomain into its brandData
         self._content = content
         self._store = store
         self._queue = queue
@@ -84,7 +87,13 @@ class GenerationService:
     # -- API side ------------------------------------------------------------------------
 
     def submit(self, body: Any) -> Submission:
-        """Answer from the cache, attach to an identical job in flight, or start a job."""
+        """Answer from the cache, attach to an identical job in flight, or start a job.
+
+        A body naming its brand by ``brandDomain`` gets that brand's ``brandData`` first
+        (``BrandLookupService.with_brand``); the job stores the brand itself.
+        """
+        if self._brands is not None and isinstance(body, dict):
+            body = self._brands.with_brand(body)
         request = parse_request(
             body,
             self._settings.default_variants,

@@ -1,5 +1,6 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
+from .brands import CachedBrand, DynamoDBBrandCache
 from .cache import Claim, DynamoDBResponseCache, cache_digest, entry_key
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
@@ -9,8 +10,10 @@ from .sweeper import SweepReport, TableSweeper
 from .table import ConditionFailedError, Table
 
 __all__ = [
+    "CachedBrand",
     "Claim",
     "ConditionFailedError",
+    "DynamoDBBrandCache",
     "DynamoDBJobStore",
     "DynamoDBResponseCache",
     "ExpiryBuckets",

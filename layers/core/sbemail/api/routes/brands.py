@@ -1,0 +1,53 @@
+"""Brand lookup routes: a domain's brand profile as ``brandData``, looked up at Brand.dev
+once and then served from the table (``service.brand_lookup``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from ...bootstrap import services
+from ...service import BrandLookup, InvalidRequestError
+from ..bodies import json_body, require_json
+from ..resolver import json_response
+
+router = APIGatewayHttpRouter()
+MAX_BRAND_INFO_BYTES = 8 * 1024
+"""A brand-info body holds one domain name."""
+
+
+@router.post("/api/brand-info")
+def brand_info() -> Response:
+    event = router.current_event
+    require_json(event.headers.get("content-type"))
+    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BRAND_INFO_BYTES)
+    if not isinstance(body, dict):
+        message = 'send a JSON object such as {"domain": "shop.example"}'
+        raise InvalidRequestError(message, [{"field": "domain", "message": message}])
+    return json_response(200, brand_document(services().brands.lookup(body.get("domain"))))
+
+
+@router.get("/api/brands/<domain>")
+def brand(domain: str) -> Response:
+    return json_response(200, brand_document(services().brands.lookup(unquote(domain))))
+
+
+def brand_document(found: BrandLookup) -> dict[str, Any]:
+    """The answer: the profile as ``brandData`` (ready to send to the generate routes),
+    whether it came from the table, and when Brand.dev was asked for it."""
+    fetched = (
+        datetime.fromtimestamp(found.fetched_at, UTC).isoformat().replace("+00:00", "Z")
+        if found.fetched_at
+        else None
+    )
+    return {
+        "success": True,
+        "domain": found.domain,
+        "brandData": found.brand_data,
+        "cache": "hit" if found.cached else "miss",
+        "fetchedAt": fetched,
+    }
