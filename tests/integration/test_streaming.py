@@ -21,7 +21,7 @@ import pytest
 from sbemail.api.events import HEARTBEAT, Event, parse_events
 from sbemail.local.embedded import LocalAws, free_port
 from sbemail.local.runtime import LocalContext, QueuePoller, load_handler
-from sbemail.local.server import http_api_event
+from sbemail.local.server import http_api_event, make_server
 
 from fakes.content import API_KEY
 from fakes.openai_server import Behaviour, FakeOpenAI
@@ -93,36 +93,45 @@ def read_events(response: http.client.HTTPResponse) -> Iterator[Event]:
         block = []
 
 
+def held_calls(fake: FakeOpenAI, marker: str) -> list[Any]:
+    """This request's model calls for variant 0, from the fake's log."""
+    bodies = [(r, json.dumps(r.body)) for r in list(fake.requests)]
+    return [r for r, text in bodies if FIRST_CALL in text and marker in text]
+
+
 def test_variants_arrive_while_the_last_one_is_still_being_written(
     server_url: str, fake: FakeOpenAI
 ) -> None:
     gate = threading.Event()
+    marker = f"STREAM-{uuid.uuid4().hex[:8]}"
     fake.behaviour.holds = {FIRST_CALL: gate}  # variant 0's call is answered last
     try:
-        connection, response = open_stream(server_url, "/api/email/generate", fresh_body(), STREAM)
+        connection, response = open_stream(
+            server_url, "/api/email/generate", fresh_body(marker=marker), STREAM
+        )
         assert response.status == 200
         assert response.getheader("Content-Type", "").startswith("text/event-stream")
         assert response.getheader("Transfer-Encoding") == "chunked"
         names: list[str] = []
-        held_call_answered_at_first_variant: list[bool] = []
+        held_answered_at_first_variant: bool | None = None
         events = []
         for event in read_events(response):
             names.append(event.name)
             events.append(event)
-            if event.name == "variant" and not held_call_answered_at_first_variant:
-                held = [r for r in fake.requests if FIRST_CALL in json.dumps(r.body)]
-                held_call_answered_at_first_variant = [r.answered for r in held]
+            if event.name == "variant" and held_answered_at_first_variant is None:
+                held_answered_at_first_variant = any(r.answered for r in held_calls(fake, marker))
                 gate.set()
     finally:
         gate.set()
         fake.behaviour.holds = {}
     connection.close()
     assert names == ["accepted", "variant", "variant", "variant", "done"]
-    assert held_call_answered_at_first_variant == [False]  # made, not yet answered
+    assert held_answered_at_first_variant is False  # variant 0 was not written yet
+    assert [r.answered for r in held_calls(fake, marker)] == [True]  # ... and was, after
     accepted, *variants, done = events
     store = sample_body("northwind")["storeId"]
     assert accepted.data["statusUrl"] == f"/api/email/jobs/{accepted.data['jobId']}?storeId={store}"
-    assert variants[-1].data["index"] == 0  # the held call finished last
+    assert variants[0].data["index"] != 0
     assert sorted(v.data["index"] for v in variants) == [0, 1, 2]
     assert done.data["jobId"] == accepted.data["jobId"] and done.data["cache"] == "miss"
     assert done.data["emails"] == sorted((v.data for v in variants), key=lambda v: v["index"])
@@ -249,3 +258,46 @@ def test_the_handler_refuses_a_bad_request_as_json(api: Any) -> None:
     reply = invoke(api, {**sample_body("cedar"), "variants": 0}, STREAM)
     assert reply["statusCode"] == 400
     assert json.loads(reply["body"])["error"]["code"] == "invalid_request"
+
+
+# -- the local server's limits hold for streams -----------------------------------------
+
+
+def test_a_client_that_goes_away_ends_its_stream_and_frees_its_slot() -> None:
+    """One connection slot: a stream holds it, and gives it back when its client leaves."""
+    closed = threading.Event()
+
+    def endless(event: dict[str, Any]) -> Iterator[str] | None:
+        def events() -> Iterator[str]:
+            try:
+                while True:
+                    yield HEARTBEAT
+                    time.sleep(0.05)
+            finally:
+                closed.set()
+
+        return events() if event["rawPath"] == "/stream" else None
+
+    def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": "{}"}
+
+    http_server = make_server("127.0.0.1", 0, answer, max_threads=1, streams=endless)
+    threading.Thread(target=http_server.serve_forever, daemon=True).start()
+    port = http_server.server_address[1]
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = sock.recv(65536)
+            assert b"text/event-stream" in first
+            busy = call("GET", f"http://127.0.0.1:{port}/other")
+            assert busy.status == 503  # the stream holds the only slot
+        assert closed.wait(10)  # the next write failed; the stream was closed
+        for _ in range(100):  # the slot is released just after the stream ends
+            reply = call("GET", f"http://127.0.0.1:{port}/other")
+            if reply.status != 503:
+                break
+            time.sleep(0.05)
+        assert reply.status == 200
+    finally:
+        http_server.shutdown()
+        http_server.server_close()

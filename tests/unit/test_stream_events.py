@@ -187,3 +187,13 @@ def test_a_job_that_disappears_under_the_stream_ends_it_with_an_error() -> None:
     events = parse_events("".join(stream))
     assert [e.name for e in events] == ["error"]
     assert events[0].data["error"]["code"] == "job_not_found"
+
+
+def test_a_caller_attached_to_a_job_in_flight_is_told_its_answer_was_shared() -> None:
+    clock = Clock()
+    three = {i: variant(i) for i in range(3)}
+    jobs = ScriptedJobs(clock, [(clock.now, job(JobStatus.COMPLETED, 3), three)])
+    attached = Submission("store-1", job_id="j1", coalesced=True)
+    events = parse_events("".join(stream_of(clock, jobs, attached).events()))
+    assert [e.name for e in events] == ["accepted", "variant", "variant", "variant", "done"]
+    assert events[-1].data["cache"] == "hit"
