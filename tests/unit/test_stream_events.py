@@ -16,7 +16,8 @@ from sbemail.api.events import (
     progress_events,
     wants_stream,
 )
-from sbemail.api.streaming import GenerationStream
+from sbemail.api.streaming import GenerationStream, is_stream_request
+from sbemail.local.server import http_api_event
 from sbemail.service import JobUnavailableError, Submission
 from sbemail.storage import Job, JobStatus
 
@@ -53,6 +54,23 @@ def test_an_event_is_one_data_line_whatever_its_text_holds() -> None:
 )
 def test_who_asks_for_events(accept: str | None, query: dict[str, str] | None, wanted: bool):
     assert wants_stream(accept, query) is wanted
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "streamed"),
+    [
+        ("POST", "/api/email/generate", True),
+        ("POST", "/api/generate-emails", True),
+        ("POST", "/api/email/generate?stream=0", True),  # the Accept header still asks
+        ("GET", "/api/email/generate", False),
+        ("POST", "/api/email/cache/clear", False),
+        ("GET", "/api/email/jobs/j1?storeId=s&stream=1", False),
+    ],
+)
+def test_only_the_generate_routes_stream(method: str, target: str, streamed: bool) -> None:
+    headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
+    event = http_api_event(method, target, headers, b"{}", "127.0.0.1")
+    assert is_stream_request(event) is streamed
 
 
 def test_each_variant_is_announced_once_and_before_the_end() -> None:

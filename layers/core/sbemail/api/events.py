@@ -83,8 +83,8 @@ def parse_events(text: str) -> list[Event]:
 
 def wants_stream(accept: str | None, query: Mapping[str, str] | None) -> bool:
     """Whether a request asks for events: ``Accept: text/event-stream`` (not with
-    ``q=0``), or ``?stream=1`` (or ``true``/``yes``) for clients that cannot set headers,
-    such as a browser's ``EventSource``."""
+    ``q=0``), or ``?stream=1`` (or ``true``/``yes``) for clients whose ``Accept`` is
+    fixed by their library."""
     if (query or {}).get("stream", "").strip().lower() in _STREAM_FLAGS:
         return True
     for media_range in (accept or "").split(","):
