@@ -301,3 +301,23 @@ def test_a_client_that_goes_away_ends_its_stream_and_frees_its_slot() -> None:
     finally:
         http_server.shutdown()
         http_server.server_close()
+
+
+def test_a_stream_that_cannot_open_is_a_json_500_without_a_trace() -> None:
+    def broken(event: dict[str, Any]) -> Iterator[str] | None:
+        raise ConnectionError("table unreachable at 10.0.0.7")
+
+    def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise AssertionError("a stream request is not handed to the handler")
+
+    http_server = make_server("127.0.0.1", 0, answer, streams=broken)
+    threading.Thread(target=http_server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{http_server.server_address[1]}/api/email/generate"
+        reply = call("POST", url, sample_body("cedar"), STREAM)
+    finally:
+        http_server.shutdown()
+        http_server.server_close()
+    assert reply.status == 500
+    assert reply.json()["error"]["code"] == "internal_error"
+    assert b"10.0.0.7" not in reply.body

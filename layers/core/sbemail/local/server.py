@@ -33,6 +33,7 @@ import base64
 import contextlib
 import io
 import json
+import logging
 import queue
 import re
 import socket
@@ -55,6 +56,9 @@ LINGER_SECONDS = 1.0  # reading what a refused client still sends, before closin
 LINGER_BYTES = 1024 * 1024
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
+
+_JSON = {"content-type": "application/json"}
+logger = logging.getLogger(__name__)
 
 StreamOpener = Callable[[dict[str, Any]], Iterator[str] | None]
 """Given a request's event: its server-sent events, or ``None`` for the API handler."""
@@ -314,7 +318,13 @@ def make_server(
             event = http_api_event(
                 self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
             )
-            opened = streams(event) if streams is not None else None
+            try:
+                opened = streams(event) if streams is not None else None
+            except Exception:  # as the API answers what it did not expect: no trace
+                logger.exception("could not open an event stream")
+                message = "internal error; it has been logged"
+                self._send(500, _JSON, error_body("internal_error", message))
+                return
             if opened is not None:
                 self._stream(opened)
                 return
