@@ -40,7 +40,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from ..bootstrap import services
 from ..service import InvalidRequestError, JobUnavailableError, Submission
-from ..storage import Job
+from ..storage import Job, JobStatus
 from .bodies import MAX_BODY_BYTES, BodyError, arrival_time, json_body, require_json
 from .documents import answered_result, error_body, parse_prefer_wait
 from .events import (
@@ -87,7 +87,7 @@ class GenerationStream:
     submission: Submission
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
-    _sent: set[int] = field(default_factory=set)
+    _sent: set[int] = field(default_factory=set, init=False)  # variants announced
 
     def events(
         self, deadline: float | None = None, heartbeat_seconds: float | None = None
@@ -120,7 +120,7 @@ class GenerationStream:
             if job.status.final or job.done > len(variants):
                 variants = self.source.variants(job)
             result = None
-            if job.status.value == "completed":
+            if job.status is JobStatus.COMPLETED:
                 result = answered_result(self.source.result(job), submission.coalesced)
             events, finished = progress_events(Snapshot(job, variants, result), self._sent)
             for event in events:
