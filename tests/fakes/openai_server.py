@@ -76,6 +76,8 @@ class Recorded:
     body: dict[str, Any]
     fault: str
     cached_tokens: int = 0
+    answered: bool = False
+    """Whether a complete answer was sent (set once the last byte is written)."""
 
 
 @dataclass
@@ -104,6 +106,9 @@ class Behaviour:
             consumer measuring before normalising sees an overrun.
         inject: text appended to every written value (a model repeating what a hostile
             brief told it, e.g. a foreign URL).
+        holds: text → event: a request whose body contains that text is not answered
+            until the test sets the event (or the server stops), so a test decides
+            which call finishes last without relying on timing.
     """
 
     plan: list[str] = field(default_factory=list)
@@ -120,6 +125,7 @@ class Behaviour:
     overrun_range: tuple[float, float] = (0.10, 0.40)
     whitespace_noise: float = 0.0
     inject: str = ""
+    holds: dict[str, threading.Event] = field(default_factory=dict)
 
     def realism(self) -> payloads.Realism:
         """The knobs that make answers stray, as the answer writer takes them."""
@@ -288,6 +294,12 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             behaviour = fake.behaviour
             if behaviour.api_key and headers.get("authorization") != f"Bearer {behaviour.api_key}":
                 fault = "401"
+            text = raw.decode("utf-8", "replace")
+            for needle, gate in list(behaviour.holds.items()):
+                while needle in text and not gate.wait(0.05):
+                    if fake._stopping.is_set():
+                        self.close_connection = True
+                        return
             if fault == "hang":
                 fake._stopping.wait(behaviour.hang_seconds)
                 self.close_connection = True
@@ -365,6 +377,8 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "refusal":
                 payloads.refuse(document, "I'm sorry, I can't help with that.")
             self._send(200, json.dumps(document).encode(), "application/json")
+            with fake._lock:
+                recorded.answered = True
 
         def _status_fault(self, status: int) -> None:
             behaviour = fake.behaviour

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..api.streaming import local_stream
 from .embedded import LocalAws, provision, start_moto, trim_to_limits, untrack_moto_models
 from .preview import PreviewPages
 from .runtime import (
@@ -114,6 +115,7 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
         PreviewPages(root / "samples"),
         max_threads=int(os.environ.get(MAX_THREADS_VARIABLE) or MAX_THREADS),
         request_seconds=float(os.environ.get(REQUEST_SECONDS_VARIABLE) or REQUEST_SECONDS),
+        streams=local_stream,
     )
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     parts.append(server)

@@ -19,6 +19,12 @@ It holds under hostile input and load the way API Gateway's front door would:
 Refusals carry the API's error body, ``{"error": {"code", "message"}}``. When the body
 was not read, the connection is closed after the answer, reading (and discarding) what
 the client still sends for a moment first, so it sees the answer rather than a reset.
+
+Requests for server-sent events (``streams``, see ``sbemail.api.streaming``) are the one
+thing not handed to the API handler as an event: their answer is written event by event
+as the job advances, in chunked transfer encoding (connection-close framing for HTTP/1.0
+clients). Each write must be taken by the client within ``request_seconds``; one that
+stops reading, or goes away, ends its stream and frees its connection slot.
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ import base64
 import contextlib
 import io
 import json
+import logging
 import queue
 import re
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -49,6 +56,12 @@ LINGER_SECONDS = 1.0  # reading what a refused client still sends, before closin
 LINGER_BYTES = 1024 * 1024
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
+
+_JSON = {"content-type": "application/json"}
+logger = logging.getLogger(__name__)
+
+StreamOpener = Callable[[dict[str, Any]], Iterator[str] | None]
+"""Given a request's event: its server-sent events, or ``None`` for the API handler."""
 
 
 def _query_parameters(query: str) -> dict[str, str] | None:
@@ -259,8 +272,10 @@ def make_server(
     *,
     max_threads: int = MAX_THREADS,
     request_seconds: float = REQUEST_SECONDS,
+    streams: StreamOpener | None = None,
 ) -> ThreadingHTTPServer:
-    """A threading HTTP server: preview pages locally, every other request to ``handler``."""
+    """A threading HTTP server: preview pages locally, event streams from ``streams``,
+    every other request to ``handler``."""
 
     class ApiGatewayRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -303,6 +318,16 @@ def make_server(
             event = http_api_event(
                 self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
             )
+            try:
+                opened = streams(event) if streams is not None else None
+            except Exception:  # as the API answers what it did not expect: no trace
+                logger.exception("could not open an event stream")
+                message = "internal error; it has been logged"
+                self._send(500, _JSON, error_body("internal_error", message))
+                return
+            if opened is not None:
+                self._stream(opened)
+                return
             response = handler(event, LocalContext("api", 30))
             payload = response.get("body") or ""
             data = (
@@ -314,6 +339,33 @@ def make_server(
             self._send(
                 int(response.get("statusCode", 200)), headers, data, response.get("cookies") or []
             )
+
+        def _stream(self, chunks: Iterator[str]) -> None:
+            """Write each event as it comes: a chunk each (HTTP/1.1), or the raw bytes
+            and a closed connection at the end (HTTP/1.0, which has no chunks)."""
+            chunked = self.request_version != "HTTP/1.0"
+            self.connection.settimeout(request_seconds)  # a client that will not read
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.send_header("Cache-Control", "no-cache")
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                for text in chunks:
+                    data = text.encode("utf-8")
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            except OSError:  # the client went away or stopped reading
+                self.close_connection = True
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
 
         def _declared_length(self) -> int | None:
             """The body's length, or ``None`` when the request was refused instead."""

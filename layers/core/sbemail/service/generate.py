@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -204,6 +204,10 @@ class GenerationService:
             read_time = max(read_time, self._clock() - before)
         return job
 
+    def variants(self, job: Job) -> dict[int, dict[str, Any]]:
+        """The variants of a job stored so far, by index (each as the result carries it)."""
+        return self._store.variants(job.id, job.total)
+
     def result(self, job: Job) -> dict[str, Any]:
         """The response document of a completed job."""
         return result_document(job, self._store.variants(job.id, job.total))
@@ -253,11 +257,13 @@ class GenerationService:
         if todo:
             workers = max(1, min(self._settings.concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                for brief, payload in zip(
-                    todo, pool.map(lambda b: self._variant(b, theme), todo), strict=True
-                ):
-                    self._store.save_variant(job_id, brief.variant_index, payload)
-                    variants[brief.variant_index] = payload
+                # Each variant is stored the moment it is made, whichever finishes first:
+                # its progress (and a streaming caller's event) does not wait for others.
+                pending = {pool.submit(self._variant, b, theme): b for b in todo}
+                for future in as_completed(pending):
+                    index, payload = pending[future].variant_index, future.result()
+                    self._store.save_variant(job_id, index, payload)
+                    variants[index] = payload
                     made.append(payload)
         warnings = list(self._content.warnings)
         if fell_back:

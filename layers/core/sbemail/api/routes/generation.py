@@ -17,6 +17,7 @@ from .. import contract
 from ..bodies import MAX_BODY_BYTES, arrival_time, json_body, require_json
 from ..documents import answered_result, failure_body, job_document, parse_prefer_wait, status_url
 from ..resolver import json_response
+from ..streaming import buffered_response, is_stream_request
 
 router = APIGatewayHttpRouter()
 metrics = Metrics()
@@ -42,6 +43,8 @@ StoreId = Annotated[
 @router.post("/api/generate-emails", **contract.GENERATE_ALIAS)
 def generate(prefer: PreferHeader = None) -> Response[Any]:
     event = router.current_event
+    if is_stream_request(event.raw_event):  # Accept: text/event-stream, or ?stream=1
+        return buffered_response(event.raw_event)
     arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
     require_json(event.headers.get("content-type"))
     body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
