@@ -29,7 +29,13 @@ from .content import (
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
-from .service import GenerationService, GenerationSettings, Limits, OperationsService
+from .service import (
+    GenerationService,
+    GenerationSettings,
+    Limits,
+    OperationsService,
+    WarmingService,
+)
 from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
 
 
@@ -42,6 +48,7 @@ class Services:
     store: DynamoDBJobStore
     generation: GenerationService
     operations: OperationsService
+    warming: WarmingService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -139,6 +146,7 @@ def _build_services() -> Services:
         ttl_seconds=settings.cache_ttl_minutes * 60,
         pending_ttl_seconds=settings.store_ttl_minutes * 60,
         max_local_entries=settings.cache_max_entries,
+        max_ttl_seconds=round(settings.cache_max_ttl_hours * 3600),
     )
     generation = GenerationService(
         library=library,
@@ -162,7 +170,8 @@ def _build_services() -> Services:
         pool_stats=content.pool_stats,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, content, store, generation, operations)
+    warming = WarmingService(generation)
+    return Services(settings, library, table, content, store, generation, operations, warming)
 
 
 services = _BuiltOnce(_build_services)

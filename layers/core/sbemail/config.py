@@ -60,6 +60,8 @@ class Settings:
     openai_reasoning_effort: str | None = None  # for reasoning models only
     openai_prices: str | None = None  # JSON: {"model": {"input", "cachedInput", "output"}}
     session_acquire_timeout_seconds: float = 30.0
+    # Adaptive TTL: hits slide a cache entry's expiry, up to this long after it was made.
+    cache_max_ttl_hours: float = 24.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,4 +115,5 @@ class Settings:
             session_acquire_timeout_seconds=number(
                 "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
             ),
+            cache_max_ttl_hours=number("CACHE_MAX_TTL_HOURS", cls.cache_max_ttl_hours),
         )

@@ -20,7 +20,7 @@ import boto3
 import yaml
 
 from ..storage import ExpiryBuckets
-from ..storage.cache import current_epoch, epoch_of
+from ..storage.cache_entries import current_epoch, epoch_of
 
 if TYPE_CHECKING:
     from ..bootstrap import Services

@@ -4,8 +4,10 @@ from .errors import InvalidRequestError, JobUnavailableError, ServiceError
 from .generate import GenerationService, GenerationSettings, Submission
 from .operations import Limits, OperationsService
 from .requests import parse_request
+from .warming import MAX_WARM_REQUESTS, WarmingService
 
 __all__ = [
+    "MAX_WARM_REQUESTS",
     "GenerationService",
     "GenerationSettings",
     "InvalidRequestError",
@@ -14,5 +16,6 @@ __all__ = [
     "OperationsService",
     "ServiceError",
     "Submission",
+    "WarmingService",
     "parse_request",
 ]

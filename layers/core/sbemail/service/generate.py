@@ -55,6 +55,8 @@ class Submission:
     job_id: str | None = None
     result: dict[str, Any] | None = None
     coalesced: bool = False
+    extended: bool = False
+    """The cached ``result``'s entry now lives longer (adaptive TTL)."""
 
 
 class GenerationService:
@@ -82,8 +84,12 @@ class GenerationService:
 
     # -- API side ------------------------------------------------------------------------
 
-    def submit(self, body: Any) -> Submission:
-        """Answer from the cache, attach to an identical job in flight, or start a job."""
+    def submit(self, body: Any, warm: bool = False) -> Submission:
+        """Answer from the cache, attach to an identical job in flight, or start a job.
+
+        ``warm`` (cache warming) counts neither a hit nor a miss, extends a cached
+        entry to its cap and makes a new job's entry start at the cap.
+        """
         request = parse_request(
             body,
             self._settings.default_variants,
@@ -93,31 +99,35 @@ class GenerationService:
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
-            claim = self._claim(request, job_id)
+            claim = self._claim(request, job_id, warm)
             if claim is None or claim.owner:
                 key = claim.key if claim else ""
                 break
             if claim.result is not None:
-                self._record(hit=True)
-                return Submission(request.store_id, result={**claim.result, "cache": "hit"})
+                self._record(hit=True, warm=warm)
+                return Submission(
+                    request.store_id,
+                    result={**claim.result, "cache": "hit"},
+                    extended=claim.extended,
+                )
             assert claim.job_id is not None
             if self._store.get(claim.job_id) is not None:
-                self._record(hit=True)
+                self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
             if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
                 key = claim.key
                 break
-        self._start_job(request, job_id, key)
-        self._record(hit=False)
+        self._start_job(request, job_id, key, warm)
+        self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
 
-    def _claim(self, request: GenerateRequest, job_id: str) -> Claim | None:
+    def _claim(self, request: GenerateRequest, job_id: str, warm: bool = False) -> Claim | None:
         """The cache's answer for this request; ``None`` when caching is off or failing."""
         if self._cache is None:
             return None
         try:
             return self._cache.claim(
-                self._cache.key(request.store_id, self._digest(request)), job_id
+                self._cache.key(request.store_id, self._digest(request)), job_id, warm
             )
         except Exception:  # a cache failure never fails the request
             logger.exception("response cache unavailable; generating without it")
@@ -138,15 +148,17 @@ class GenerationService:
         }
         return cache_digest(parts)
 
-    def _record(self, hit: bool) -> None:
-        if self._cache is None:
+    def _record(self, hit: bool, warm: bool = False) -> None:
+        if self._cache is None or warm:  # warming is no caller's request
             return
         try:
             self._cache.record(hit)
         except Exception:
             logger.exception("could not count a cache %s", "hit" if hit else "miss")
 
-    def _start_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> None:
+    def _start_job(
+        self, request: GenerateRequest, job_id: str, cache_key: str, warm: bool = False
+    ) -> None:
         job = Job(
             id=job_id,
             store_id=request.store_id,
@@ -155,6 +167,7 @@ class GenerationService:
             total=request.variants,
             created_at=self._clock(),
             cache_key=cache_key,
+            warm=warm,
         )
         self._store.create(job)
         try:
@@ -267,7 +280,8 @@ class GenerationService:
         if self._cache is not None and job.cache_key:
             completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
             try:
-                self._cache.fill(job.cache_key, job.id, result_document(completed, variants))
+                document = result_document(completed, variants)
+                self._cache.fill(job.cache_key, job.id, document, warm=job.warm)
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 

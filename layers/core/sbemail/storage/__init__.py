@@ -1,6 +1,7 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
-from .cache import Claim, DynamoDBResponseCache, cache_digest
+from .cache import DynamoDBResponseCache
+from .cache_entries import Claim, cache_digest
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
 from .jobs import Job, JobNotFoundError, JobStateError, JobStatus, StorageError
