@@ -22,8 +22,8 @@ def container(table: Table, clock) -> DynamoDBResponseCache:
 
 def filled(cache: DynamoDBResponseCache, digest: str = "d1", warm: bool = False) -> str:
     key = cache.key("store-a", digest)
-    assert cache.claim(key, f"job-{digest}").owner
-    assert cache.fill(key, f"job-{digest}", {"emails": [digest]}, warm=warm)
+    assert cache.claim(key, f"job-{digest}", warm=warm).owner
+    assert cache.fill(key, f"job-{digest}", {"emails": [digest]})
     return key
 
 
@@ -106,6 +106,19 @@ def test_warming_a_cached_entry_extends_it_to_its_cap(fresh_table: Table, clock)
     stats = cache.stats()
     assert stats["entriesByHits"]["1"] == 1  # the warm-up itself was no hit
     assert stats["entriesByRemainingTtl"]["6h+"] == 1
+
+
+def test_warming_a_generation_in_flight_makes_its_entry_a_warmed_one(
+    fresh_table: Table, clock
+) -> None:
+    cache = container(fresh_table, clock)
+    key = cache.key("store-a", "d1")
+    assert cache.claim(key, "job-caller").owner  # a caller's generation is running
+    joined = container(fresh_table, clock).claim(key, "job-warm", warm=True)
+    assert (joined.owner, joined.job_id) == (False, "job-caller")
+    assert cache.fill(key, "job-caller", {"emails": []})
+    clock.now += 6 * 3600
+    assert served(container(fresh_table, clock), key)
 
 
 def test_racing_containers_keep_the_counters_consistent(fresh_table: Table, clock) -> None:

@@ -88,7 +88,8 @@ class GenerationService:
         """Answer from the cache, attach to an identical job in flight, or start a job.
 
         ``warm`` (cache warming) counts neither a hit nor a miss, extends a cached
-        entry to its cap and makes a new job's entry start at the cap.
+        entry to its cap and makes the entry of the job it starts or joins start at the
+        cap (the cache's claim carries the mark to ``fill``).
         """
         request = parse_request(
             body,
@@ -114,10 +115,12 @@ class GenerationService:
             if self._store.get(claim.job_id) is not None:
                 self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
-            if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
+            if self._cache is not None and self._cache.take_over(
+                claim.key, claim.job_id, job_id, warm
+            ):
                 key = claim.key
                 break
-        self._start_job(request, job_id, key, warm)
+        self._start_job(request, job_id, key)
         self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
 
@@ -156,9 +159,7 @@ class GenerationService:
         except Exception:
             logger.exception("could not count a cache %s", "hit" if hit else "miss")
 
-    def _start_job(
-        self, request: GenerateRequest, job_id: str, cache_key: str, warm: bool = False
-    ) -> None:
+    def _start_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> None:
         job = Job(
             id=job_id,
             store_id=request.store_id,
@@ -167,7 +168,6 @@ class GenerationService:
             total=request.variants,
             created_at=self._clock(),
             cache_key=cache_key,
-            warm=warm,
         )
         self._store.create(job)
         try:
@@ -281,7 +281,7 @@ class GenerationService:
             completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
             try:
                 document = result_document(completed, variants)
-                self._cache.fill(job.cache_key, job.id, document, warm=job.warm)
+                self._cache.fill(job.cache_key, job.id, document)
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 

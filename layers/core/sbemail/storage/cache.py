@@ -34,18 +34,21 @@ from typing import Any
 from cachetools import TTLCache
 
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, epoch_of
-from .cache_usage import distributions, hit_class, last_hour, minute_counter_expiry, minute_key
+from .cache_usage import (
+    LiveEntryCounters,
+    distributions,
+    hit_class,
+    last_hour,
+    minute_counter_expiry,
+    minute_key,
+)
 from .cache_usage import window_keys as minute_window_keys
-from .counters import BucketCount, ExpiryBuckets
 from .dynamodb import pack
 from .table import ConditionFailedError, Table
 
 REQUESTS_KEY = "counter#cache-requests"
 MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
 DEFAULT_MAX_TTL_SECONDS = 24 * 3600
-CAPPED_BUCKET_SECONDS = 900
-"""Entries at their cap may expire up to a day ahead, so they are counted in 15-minute
-buckets: a day of them and the base TTL's 10-second buckets fit in two batch reads."""
 
 
 class DynamoDBResponseCache:
@@ -72,35 +75,12 @@ class DynamoDBResponseCache:
             maxsize=max_local_entries, ttl=ttl_seconds, timer=clock
         )
         self._lock = threading.Lock()
+        self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
 
     # -- keys and epochs ---------------------------------------------------------------
 
     def epoch(self) -> int:
         return current_epoch(self._table)
-
-    def _live_counter(self, epoch: int, capped: bool = False) -> ExpiryBuckets:
-        """Live entries of ``epoch``. Sliding entries expire within the base TTL (10 s
-        buckets); entries at their cap (warmed ones, or hit until the cap) may expire
-        up to the max TTL ahead, in coarser buckets."""
-        if capped:
-            return ExpiryBuckets(
-                self._table,
-                f"cache#e{epoch}#capped",
-                self._max_ttl,
-                width=CAPPED_BUCKET_SECONDS,
-                clock=self._clock,
-            )
-        return ExpiryBuckets(self._table, f"cache#e{epoch}", self._ttl, clock=self._clock)
-
-    def _live_buckets(
-        self, epoch: int, extra_keys: list[str] | None = None
-    ) -> tuple[list[BucketCount], dict[str, dict[str, Any]]]:
-        """Both live counters of ``epoch`` (and ``extra_keys``) read in one batch."""
-        counters = (self._live_counter(epoch), self._live_counter(epoch, capped=True))
-        found = self._table.get_many(
-            [*counters[0].keys(), *counters[1].keys(), *(extra_keys or [])]
-        )
-        return [*counters[0].counts(found), *counters[1].counts(found)], found
 
     def key(self, scope: str, digest: str) -> str:
         """The entry key of ``digest`` in ``scope`` (a store id) at the current epoch."""
@@ -128,6 +108,7 @@ class DynamoDBResponseCache:
             job_id,
             condition="attribute_not_exists(pk) OR expires_at <= :now",
             values={":now": now},
+            warm=warm,
         ):
             return Claim(key, job_id=job_id, owner=True)
         item = self._table.get(key)
@@ -139,6 +120,8 @@ class DynamoDBResponseCache:
             if extended is None:
                 return self.claim(key, job_id, warm)  # it expired since the read
             return Claim(key, result=entry.result, extended=extended)
+        if warm and not self._mark_warm(key, str(item["job_id"])):
+            return self.claim(key, job_id, warm)  # it was filled or released meanwhile
         return Claim(key, job_id=str(item["job_id"]))
 
     def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
@@ -186,7 +169,7 @@ class DynamoDBResponseCache:
                 return None
             target = int(old["expires_at"])
         old_expiry, old_hits = int(old.get("expires_at", target)), int(old.get("hits", 0))
-        self._move_count(
+        self._counters.move(
             epoch_of(key),
             entry.cap_at,
             (old_expiry, hit_class(old_hits)),
@@ -196,19 +179,7 @@ class DynamoDBResponseCache:
             self._local[key] = replace(entry, expires_at=target)
         return target > old_expiry
 
-    def _move_count(
-        self, epoch: int, cap_at: int, old: tuple[int, str], new: tuple[int, str]
-    ) -> None:
-        """Move one entry's count: (expiry, hit class) before and after. An entry at its
-        cap is counted with the capped entries, whose expiry never moves again."""
-        was_capped, capped = old[0] >= cap_at, new[0] >= cap_at
-        if was_capped == capped:
-            self._live_counter(epoch, capped).move(old[0], new[0], old[1], new[1])
-        else:
-            self._live_counter(epoch, was_capped).add(old[0], -1, old[1])
-            self._live_counter(epoch, capped).add(new[0], 1, new[1])
-
-    def take_over(self, key: str, stale_job_id: str, job_id: str) -> bool:
+    def take_over(self, key: str, stale_job_id: str, job_id: str, warm: bool = False) -> bool:
         """Replace a pending claim whose job vanished (e.g. a crash before it was stored)."""
         return self._put_pending(
             key,
@@ -216,7 +187,22 @@ class DynamoDBResponseCache:
             condition="job_id = :stale AND #state = :pending",
             names={"#state": "state"},
             values={":stale": stale_job_id, ":pending": "pending"},
+            warm=warm,
         )
+
+    def _mark_warm(self, key: str, job_id: str) -> bool:
+        """Ask the pending job's ``fill`` for a warmed entry; ``False`` if no longer pending."""
+        try:
+            self._table.update(
+                key,
+                "SET warm = :yes",
+                condition="job_id = :job AND #state = :pending",
+                names={"#state": "state"},
+                values={":yes": True, ":job": job_id, ":pending": "pending"},
+            )
+        except ConditionFailedError:
+            return False
+        return True
 
     def _put_pending(
         self,
@@ -225,13 +211,16 @@ class DynamoDBResponseCache:
         condition: str,
         values: dict[str, Any],
         names: dict[str, str] | None = None,
+        warm: bool = False,
     ) -> bool:
-        """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did."""
+        """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did.
+        A ``warm`` claim asks ``fill`` for a warmed entry."""
         item = {
             "pk": key,
             "kind": "cache",
             "state": "pending",
             "job_id": job_id,
+            "warm": warm,
             "expires_at": int(self._clock()) + self._pending_ttl,
         }
         try:
@@ -240,12 +229,13 @@ class DynamoDBResponseCache:
             return False
         return True
 
-    def fill(self, key: str, job_id: str, result: dict[str, Any], warm: bool = False) -> bool:
+    def fill(self, key: str, job_id: str, result: dict[str, Any]) -> bool:
         """Store the finished result of the job that claimed ``key``.
 
-        It lives for the base TTL (each hit slides it on, up to the cap), or, when
-        ``warm``, for the whole cap: a warmed entry must outlast the night before the
-        campaign it was warmed for.
+        It lives for the base TTL (each hit slides it on, up to the cap), or, when a
+        warm-up claimed or joined the job (the claim is marked ``warm``), for the whole
+        cap: a warmed entry must outlast the night before the campaign it was warmed
+        for. The mark is read from the claim this write replaces, at no extra read.
 
         Returns ``False`` when the result is too large to cache (the claim is released)
         or the claim is no longer this job's (the cache was cleared, say).
@@ -256,9 +246,9 @@ class DynamoDBResponseCache:
             return False
         now = int(self._clock())
         cap_at = now + self._max_ttl
-        expires_at = cap_at if warm else now + self._ttl
+        expires_at = now + self._ttl
         try:
-            self._table.put(
+            claim = self._table.put(
                 {
                     "pk": key,
                     "kind": "cache",
@@ -272,12 +262,31 @@ class DynamoDBResponseCache:
                 },
                 condition="job_id = :job",
                 values={":job": job_id},
+                returns="ALL_OLD",
             )
         except ConditionFailedError:
             return False
-        self._live_counter(epoch_of(key), capped=warm).add(expires_at, 1, hit_class(0))
+        if claim.get("warm") and self._promote(key, job_id, cap_at):
+            expires_at = cap_at
+        self._counters.counter(epoch_of(key), capped=expires_at >= cap_at).add(
+            expires_at, 1, hit_class(0)
+        )
         with self._lock:
             self._local[key] = ReadyEntry(result, job_id, expires_at, cap_at)
+        return True
+
+    def _promote(self, key: str, job_id: str, cap_at: int) -> bool:
+        """Give a just-filled entry its whole cap (it was warmed)."""
+        try:
+            self._table.update(
+                key,
+                "SET expires_at = :cap",
+                condition="job_id = :job AND #state = :ready",
+                names={"#state": "state"},
+                values={":cap": cap_at, ":job": job_id, ":ready": "ready"},
+            )
+        except ConditionFailedError:
+            return False
         return True
 
     def release(self, key: str, job_id: str) -> None:
@@ -307,7 +316,7 @@ class DynamoDBResponseCache:
     def clear(self) -> int:
         """Invalidate every entry in constant time; returns how many were live."""
         epoch = self.epoch()
-        buckets, _ = self._live_buckets(epoch)
+        buckets, _ = self._counters.read(epoch)
         live = max(0, sum(bucket.live for bucket in buckets))
         self._table.update(EPOCH_KEY, "ADD epoch :one", values={":one": 1})
         with self._lock:
@@ -320,7 +329,7 @@ class DynamoDBResponseCache:
         hits, misses = int(counts.get("hits", 0)), int(counts.get("misses", 0))
         total = hits + misses
         now = self._clock()
-        buckets, found = self._live_buckets(self.epoch(), minute_window_keys(now))
+        buckets, found = self._counters.read(self.epoch(), minute_window_keys(now))
         return {
             "totalEntries": max(0, sum(bucket.live for bucket in buckets)),
             "maxEntries": self.max_local_entries,

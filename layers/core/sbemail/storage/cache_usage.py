@@ -7,14 +7,20 @@ Three views an operator asks for when tuning the adaptive TTL:
 - live entries by how long they have left (the expiry buckets themselves);
 - the hit rate of the last hour, from one small counter per minute that DynamoDB's TTL
   removes two hours later.
+
+``LiveEntryCounters`` keeps the first two: per cache epoch, entries still sliding (they
+expire within the base TTL) in 10-second buckets, entries at their cap (warmed, or hit
+until the cap) in 15-minute buckets, each bucket split by hit class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .counters import BucketCount
+from .counters import BucketCount, ExpiryBuckets
+from .table import Table
 
 HIT_CLASSES = ((0, "0"), (1, "1"), (2, "2-4"), (5, "5-9"), (10, "10-49"), (50, "50+"))
 """Lower bounds and labels of the hit-count classes, smallest first."""
@@ -97,3 +103,58 @@ def distributions(buckets: Iterable[BucketCount], now: float) -> dict[str, dict[
         "entriesByHits": {name: max(0, count) for name, count in by_hits.items()},
         "entriesByRemainingTtl": {name: max(0, count) for name, count in by_remaining.items()},
     }
+
+
+CAPPED_BUCKET_SECONDS = 900
+"""Entries at their cap may expire up to a day ahead, so they are counted in 15-minute
+buckets: a day of them and the base TTL's 10-second buckets fit in two batch reads."""
+
+
+class LiveEntryCounters:
+    """The response cache's live-entry counters, per cache epoch, split by hit class."""
+
+    def __init__(
+        self,
+        table: Table,
+        ttl_seconds: int,
+        max_ttl_seconds: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._table = table
+        self._ttl = ttl_seconds
+        self._max_ttl = max_ttl_seconds
+        self._clock = clock
+
+    def counter(self, epoch: int, capped: bool = False) -> ExpiryBuckets:
+        """Live entries of ``epoch``. Sliding entries expire within the base TTL (10 s
+        buckets); entries at their cap (warmed ones, or hit until the cap) may expire
+        up to the max TTL ahead, in coarser buckets."""
+        if capped:
+            return ExpiryBuckets(
+                self._table,
+                f"cache#e{epoch}#capped",
+                self._max_ttl,
+                width=CAPPED_BUCKET_SECONDS,
+                clock=self._clock,
+            )
+        return ExpiryBuckets(self._table, f"cache#e{epoch}", self._ttl, clock=self._clock)
+
+    def read(
+        self, epoch: int, extra_keys: list[str] | None = None
+    ) -> tuple[list[BucketCount], dict[str, dict[str, Any]]]:
+        """Both live counters of ``epoch`` (and ``extra_keys``) read in one batch."""
+        counters = (self.counter(epoch), self.counter(epoch, capped=True))
+        found = self._table.get_many(
+            [*counters[0].keys(), *counters[1].keys(), *(extra_keys or [])]
+        )
+        return [*counters[0].counts(found), *counters[1].counts(found)], found
+
+    def move(self, epoch: int, cap_at: int, old: tuple[int, str], new: tuple[int, str]) -> None:
+        """Move one entry's count: (expiry, hit class) before and after. An entry at its
+        cap is counted with the capped entries, whose expiry never moves again."""
+        was_capped, capped = old[0] >= cap_at, new[0] >= cap_at
+        if was_capped == capped:
+            self.counter(epoch, capped).move(old[0], new[0], old[1], new[1])
+        else:
+            self.counter(epoch, was_capped).add(old[0], -1, old[1])
+            self.counter(epoch, capped).add(new[0], 1, new[1])

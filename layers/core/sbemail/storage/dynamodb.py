@@ -66,7 +66,6 @@ class DynamoDBJobStore:
                     "total": job.total,
                     "created_at": str(job.created_at or self._clock()),
                     "cache_key": job.cache_key,
-                    "warm": job.warm,
                     "expires_at": expires_at,
                 },
                 condition="attribute_not_exists(pk)",
@@ -90,7 +89,6 @@ class DynamoDBJobStore:
             summary=json.loads(item["summary"]) if "summary" in item else {},
             created_at=float(item.get("created_at", 0)),
             cache_key=str(item.get("cache_key", "")),
-            warm=bool(item.get("warm", False)),
         )
 
     def start(self, job_id: str) -> Job:

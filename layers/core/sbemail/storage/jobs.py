@@ -32,8 +32,6 @@ class Job:
     summary: dict[str, Any] = field(default_factory=dict)
     created_at: float = 0.0
     cache_key: str = ""
-    warm: bool = False
-    """Started by cache warming: its cached result lives until the cache's cap."""
 
 
 class StorageError(Exception):
