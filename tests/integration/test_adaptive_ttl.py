@@ -81,6 +81,7 @@ def test_a_hit_on_an_entry_expired_in_the_table_is_not_served_from_the_lru(
 ) -> None:
     cache = container(fresh_table, clock)
     key = filled(cache)
+    clock.now += 11  # past the interval in which the LRU may answer on its own
     fresh_table.update(key, "SET expires_at = :past", values={":past": int(clock.now) - 1})
     assert not served(cache, key)
 
@@ -126,7 +127,7 @@ def test_racing_containers_keep_the_counters_consistent(fresh_table: Table, cloc
     key = filled(first)
     assert served(second, key)  # both LRUs now hold the entry
     for _ in range(6):
-        clock.now += 7
+        clock.now += 11  # past the interval in which a container keeps hits to itself
         assert served(first, key)  # each LRU's known expiry is stale by turns
         assert served(second, key)
     stats = first.stats()
@@ -135,12 +136,31 @@ def test_racing_containers_keep_the_counters_consistent(fresh_table: Table, cloc
     assert sum(stats["entriesByRemainingTtl"].values()) == 1
 
 
+def test_a_hot_entry_is_written_once_per_interval_and_no_hit_is_lost(
+    fresh_table: Table, clock
+) -> None:
+    cache = container(fresh_table, clock)
+    key = filled(cache)
+    clock.now += 11
+    before = fresh_table.calls
+    for _ in range(30):  # a burst within one second: the first hit writes, the rest wait
+        assert served(cache, key)
+    assert fresh_table.calls - before <= 30 * 2 + 3  # key (epoch) read per claim, one touch
+    assert cache.stats()["entriesByHits"]["1"] == 1
+    clock.now += 10
+    assert served(cache, key)  # the next write carries the 29 hits held back
+    assert cache.stats()["entriesByHits"]["10-49"] == 1
+    clock.now += BASE - 5  # 30 s of hits above kept it alive: it slid past the base TTL
+    assert served(container(fresh_table, clock), key)
+
+
 def test_stats_give_hit_classes_remaining_ttl_and_the_last_hour(fresh_table: Table, clock) -> None:
     cache = container(fresh_table, clock)
     keys = [filled(cache, f"d{n}") for n in range(3)]
     filled(cache, "w", warm=True)
     for key, hits in zip(keys, (0, 1, 3), strict=True):
         for _ in range(hits):
+            clock.now += 11  # each hit written at once (no burst held back)
             assert served(cache, key)
     for hit in (True, True, True, False):
         cache.record(hit)

@@ -11,8 +11,10 @@ The TTL is adaptive: every hit slides the entry's expiry to ``now + base TTL`` i
 conditional update, but never past ``filled_at + max TTL`` (default 24 hours), the cap
 that bounds how old a served result can be. An entry never hit goes at the base TTL.
 Warmed entries (filled ahead of a campaign, see ``service.warming``) start at the cap.
-Each hit is checked against DynamoDB by that update, so an entry is never served past
-its expiry, not even from a container's LRU.
+Hits are checked against DynamoDB by that update, so an entry is not served past its
+expiry, even from a container's LRU; a container holds back the hits of a hot entry for
+at most 10 seconds after its last write (``TOUCH_INTERVAL_SECONDS``) and only while the
+entry has longer than that to live.
 
 A per-container LRU answers repeated hits without reading the entry back (the hit's
 update still goes to DynamoDB, and is billed on the entry's size: results are stored
@@ -36,6 +38,7 @@ from cachetools import TTLCache
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, epoch_of
 from .cache_usage import (
     LiveEntryCounters,
+    concurrently,
     distributions,
     hit_class,
     last_hour,
@@ -48,6 +51,8 @@ from .table import ConditionFailedError, Table
 
 REQUESTS_KEY = "counter#cache-requests"
 MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
+TOUCH_INTERVAL_SECONDS = 10
+"""A container writes a hot entry's hits and expiry at most this often (see ``_touch``)."""
 DEFAULT_MAX_TTL_SECONDS = 24 * 3600
 
 
@@ -134,13 +139,23 @@ class DynamoDBResponseCache:
         The old values come back from the same update, so the live counters move from
         exactly where the entry was counted, however many containers race.
 
+        A hot entry is written at most once per ``TOUCH_INTERVAL_SECONDS`` per container:
+        a hit within that time of this container's last confirmation is served from the
+        LRU and its count carried by the next write (one item takes only so many writes
+        a second, each billed on the entry's size).
+
         Returns:
             whether the expiry moved later, or ``None`` when the entry is gone.
         """
         now = int(self._clock())
+        if not warm and now - entry.touched_at < TOUCH_INTERVAL_SECONDS < entry.expires_at - now:
+            with self._lock:
+                current = self._local.get(key, entry)
+                self._local[key] = replace(current, unflushed=current.unflushed + 1)
+            return False
         target = entry.cap_at if warm else min(now + self._ttl, entry.cap_at)
         target = max(target, entry.expires_at)
-        hits = 0 if warm else 1
+        hits = (0 if warm else 1) + entry.unflushed
         live = "#state = :ready AND job_id = :job AND expires_at > :now"
         names = {"#state": "state"}
         values: dict[str, Any] = {":ready": "ready", ":job": entry.job_id, ":now": now, ":n": hits}
@@ -176,7 +191,11 @@ class DynamoDBResponseCache:
             (target, hit_class(old_hits + hits)),
         )
         with self._lock:
-            self._local[key] = replace(entry, expires_at=target)
+            current = self._local.get(key, entry)
+            unflushed = max(0, current.unflushed - entry.unflushed)  # served meanwhile
+            self._local[key] = replace(
+                entry, expires_at=target, touched_at=now, unflushed=unflushed
+            )
         return target > old_expiry
 
     def take_over(self, key: str, stale_job_id: str, job_id: str, warm: bool = False) -> bool:
@@ -272,7 +291,7 @@ class DynamoDBResponseCache:
             expires_at, 1, hit_class(0)
         )
         with self._lock:
-            self._local[key] = ReadyEntry(result, job_id, expires_at, cap_at)
+            self._local[key] = ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now)
         return True
 
     def _promote(self, key: str, job_id: str, cap_at: int) -> bool:
@@ -305,12 +324,14 @@ class DynamoDBResponseCache:
         """Count a request as a hit or a miss, for every container to see (in total and
         in this minute's counter, for the last hour's hit rate)."""
         field = "hits" if hit else "misses"
-        self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1})
         now = self._clock()
-        self._table.update(
-            minute_key(now),
-            f"ADD {field} :one SET expires_at = :exp",
-            values={":one": 1, ":exp": minute_counter_expiry(now)},
+        concurrently(
+            lambda: self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1}),
+            lambda: self._table.update(
+                minute_key(now),
+                f"ADD {field} :one SET expires_at = :exp",
+                values={":one": 1, ":exp": minute_counter_expiry(now)},
+            ),
         )
 
     def clear(self) -> int:

@@ -53,12 +53,16 @@ class Claim:
 
 @dataclass(frozen=True)
 class ReadyEntry:
-    """A ready entry as this container last saw it (the LRU's value)."""
+    """A ready entry as this container last saw it (the LRU's value): ``touched_at`` is
+    when this container last confirmed it live in the table, ``unflushed`` the hits it
+    served since then without writing them."""
 
     result: dict[str, Any]
     job_id: str
     expires_at: int
     cap_at: int
+    touched_at: int = 0
+    unflushed: int = 0
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ReadyEntry:

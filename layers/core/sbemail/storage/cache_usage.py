@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .counters import BucketCount, ExpiryBuckets
@@ -105,6 +106,16 @@ def distributions(buckets: Iterable[BucketCount], now: float) -> dict[str, dict[
     }
 
 
+_COUNTER_WRITES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cache-counters")
+
+
+def concurrently(*writes: Callable[[], object]) -> None:
+    """Run independent counter writes at once and wait for all: a cache hit's bookkeeping
+    then costs one round trip to DynamoDB however many counters it touches."""
+    for future in [_COUNTER_WRITES.submit(write) for write in writes]:
+        future.result()
+
+
 CAPPED_BUCKET_SECONDS = 900
 """Entries at their cap may expire up to a day ahead, so they are counted in 15-minute
 buckets: a day of them and the base TTL's 10-second buckets fit in two batch reads."""
@@ -153,8 +164,10 @@ class LiveEntryCounters:
         """Move one entry's count: (expiry, hit class) before and after. An entry at its
         cap is counted with the capped entries, whose expiry never moves again."""
         was_capped, capped = old[0] >= cap_at, new[0] >= cap_at
-        if was_capped == capped:
-            self.counter(epoch, capped).move(old[0], new[0], old[1], new[1])
+        before, after = self.counter(epoch, was_capped), self.counter(epoch, capped)
+        if was_capped == capped and before.same_bucket(old[0], new[0]):
+            before.move(old[0], new[0], old[1], new[1])  # its hit class, if that changed
         else:
-            self.counter(epoch, was_capped).add(old[0], -1, old[1])
-            self.counter(epoch, capped).add(new[0], 1, new[1])
+            concurrently(
+                lambda: before.add(old[0], -1, old[1]), lambda: after.add(new[0], 1, new[1])
+            )

@@ -59,6 +59,10 @@ class ExpiryBuckets:
     def _key(self, bucket: int) -> str:
         return f"counter#{self._name}#{bucket}"
 
+    def same_bucket(self, first: float, second: float) -> bool:
+        """Whether two expiry times are counted on the same counter."""
+        return self._bucket(first) == self._bucket(second)
+
     def add(self, expires_at: float, amount: int = 1, tally: str | None = None) -> None:
         """Count ``amount`` items expiring at ``expires_at`` (in class ``tally``, if any)."""
         bucket = self._bucket(expires_at)
