@@ -379,6 +379,7 @@ def test_the_table_is_trimmed_to_the_limits_the_stats_report(
     assert stats["store"] == {**stats["store"], "totalEntries": 3, "maxEntries": 3}
     assert stats["responseCache"]["totalEntries"] == 2
     assert stats["responseCache"]["maxEntries"] == 2
+    assert stats["responseCache"]["entriesByHits"]["0"] == 2  # hit classes follow the trim
     assert trim_to_limits(services) == {"jobs": 0, "cache": 0}
 
 

@@ -59,6 +59,10 @@ def test_stats_have_the_original_shape_and_true_counts(
         "hits",
         "misses",
         "hitRate",
+        "maxTtlMinutes",
+        "entriesByHits",
+        "entriesByRemainingTtl",
+        "lastHour",
     }
     assert set(stats["blockCache"]) == {
         "blockCount",
@@ -71,6 +75,10 @@ def test_stats_have_the_original_shape_and_true_counts(
     assert cache["misses"] == before["responseCache"]["misses"] + 1
     assert cache["hits"] == before["responseCache"]["hits"] + 1
     assert cache["totalEntries"] >= 1 and cache["maxEntries"] == 500 and cache["ttlMinutes"] == 10
+    assert cache["maxTtlMinutes"] == 24 * 60
+    assert sum(cache["entriesByHits"].values()) == cache["totalEntries"]
+    assert sum(cache["entriesByRemainingTtl"].values()) == cache["totalEntries"]
+    assert cache["lastHour"]["hits"] >= 1 and cache["lastHour"]["misses"] >= 1
     assert stats["store"]["totalEntries"] >= 1 and stats["store"]["ttlMinutes"] == 5
     assert stats["blockCache"]["initialized"] is True and stats["blockCache"]["blockCount"] > 0
     assert stats["blockCache"]["ttlMinutes"] is None  # shipped with the code: never stale
@@ -100,6 +108,7 @@ def test_operations_are_never_anonymous(local_url: str) -> None:
         ("GET", "/api/email/stats"),
         ("POST", "/api/email/cache/clear"),
         ("POST", "/api/email/cache/cleanup"),
+        ("POST", "/api/email/cache/warm"),
     ):
         anonymous = call(method, local_url + path)
         assert anonymous.status == 401 and anonymous.json()["error"]["code"] == "unauthorized"

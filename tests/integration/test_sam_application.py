@@ -103,6 +103,7 @@ def test_the_sam_transform_accepts_the_template_and_guards_operations(auth: str)
         "GET /api/email/stats",
         "POST /api/email/cache/clear",
         "POST /api/email/cache/cleanup",
+        "POST /api/email/cache/warm",
     ):
         assert shape["security"][route] == [{"AWS_IAM": []}]
     assert shape["security"]["GET /health"] is None

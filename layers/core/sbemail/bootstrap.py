@@ -36,6 +36,7 @@ from .service import (
     GenerationSettings,
     Limits,
     OperationsService,
+    WarmingService,
 )
 from .storage import (
     DynamoDBBrandCache,
@@ -57,6 +58,7 @@ class Services:
     generation: GenerationService
     operations: OperationsService
     brands: BrandLookupService
+    warming: WarmingService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -191,6 +193,7 @@ def _build_services() -> Services:
         ttl_seconds=settings.cache_ttl_minutes * 60,
         pending_ttl_seconds=settings.store_ttl_minutes * 60,
         max_local_entries=settings.cache_max_entries,
+        max_ttl_seconds=round(settings.cache_max_ttl_hours * 3600),
     )
     brands = build_brand_lookup(settings, table)
     generation = GenerationService(
@@ -216,7 +219,10 @@ def _build_services() -> Services:
         pool_stats=pool_gauge.snapshot,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, content, store, generation, operations, brands)
+    warming = WarmingService(generation)
+    return Services(
+        settings, library, table, content, store, generation, operations, brands, warming
+    )
 
 
 services = _BuiltOnce(_build_services)

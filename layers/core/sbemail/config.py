@@ -72,6 +72,8 @@ class Settings:
     branddev_max_attempts: int = 3  # first included (at most 5)
     branddev_retry_budget_seconds: float = 20.0  # one lookup; API Gateway cuts at 30 s
     brand_cache_days: float = 30.0
+    # Adaptive TTL: hits slide a cache entry's expiry, up to this long after it was made.
+    cache_max_ttl_hours: float = 24.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -138,4 +140,5 @@ class Settings:
                 "BRANDDEV_RETRY_BUDGET_SECONDS", cls.branddev_retry_budget_seconds
             ),
             brand_cache_days=number("BRAND_CACHE_DAYS", cls.brand_cache_days),
+            cache_max_ttl_hours=number("CACHE_MAX_TTL_HOURS", cls.cache_max_ttl_hours),
         )

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import yaml
 
-from ..storage import ExpiryBuckets
-from ..storage.cache import current_epoch, epoch_of
+from ..storage.cache_entries import current_epoch, epoch_of
+from ..storage.cache_usage import LiveEntryCounters, hit_class
 
 if TYPE_CHECKING:
     from ..bootstrap import Services
@@ -198,10 +198,10 @@ def trim_to_limits(services: Services, clock: Callable[[], float] = time.time) -
     now = int(clock())
     jobs: dict[str, int] = {}
     variants: dict[str, list[str]] = defaultdict(list)
-    ready: list[tuple[int, str]] = []
+    ready: list[tuple[int, str, int, int]] = []  # expiry, key, cap, hits
     scan: dict[str, Any] = {
         "TableName": table.name,
-        "ProjectionExpression": "pk, expires_at, #state",
+        "ProjectionExpression": "pk, expires_at, #state, cap_at, hits",
         "ExpressionAttributeNames": {"#state": "state"},
     }
     while True:
@@ -216,7 +216,8 @@ def trim_to_limits(services: Services, clock: Callable[[], float] = time.time) -
                 else:
                     jobs[job_id] = expires_at
             elif pk.startswith("cache#") and item.get("state", {}).get("S") == "ready":
-                ready.append((expires_at, pk))
+                cap_at = int(item.get("cap_at", {}).get("N", str(expires_at)))
+                ready.append((expires_at, pk, cap_at, int(item.get("hits", {}).get("N", "0"))))
         if "LastEvaluatedKey" not in page:
             break
         scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -233,10 +234,16 @@ def trim_to_limits(services: Services, clock: Callable[[], float] = time.time) -
             services.store.live_counter.add(expires_at, -1)
         evicted["jobs"] += 1
     epoch = current_epoch(table)
-    live_cache = ExpiryBuckets(table, f"cache#e{epoch}", settings.cache_ttl_minutes * 60)
-    for expires_at, pk in sorted(ready)[: max(0, len(ready) - settings.cache_max_entries)]:
+    live_cache = LiveEntryCounters(
+        table, settings.cache_ttl_minutes * 60, round(settings.cache_max_ttl_hours * 3600), clock
+    )
+    # the entries expiring soonest go first: with the adaptive TTL, the least recently hit
+    for expires_at, pk, cap_at, hits in sorted(ready)[
+        : max(0, len(ready) - settings.cache_max_entries)
+    ]:
         delete(pk)
         if expires_at > now and epoch_of(pk) == epoch:
-            live_cache.add(expires_at, -1)
+            capped = expires_at >= cap_at
+            live_cache.counter(epoch, capped).add(expires_at, -1, hit_class(hits))
         evicted["cache"] += 1
     return evicted

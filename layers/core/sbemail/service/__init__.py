@@ -13,8 +13,10 @@ from .errors import (
 from .generate import GenerationService, GenerationSettings, Submission
 from .operations import Limits, OperationsService
 from .requests import parse_request
+from .warming import MAX_WARM_REQUESTS, WarmingService
 
 __all__ = [
+    "MAX_WARM_REQUESTS",
     "BrandLookup",
     "BrandLookupError",
     "BrandLookupFailedError",
@@ -29,5 +31,6 @@ __all__ = [
     "OperationsService",
     "ServiceError",
     "Submission",
+    "WarmingService",
     "parse_request",
 ]

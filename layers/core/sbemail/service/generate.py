@@ -57,6 +57,8 @@ class Submission:
     job_id: str | None = None
     result: dict[str, Any] | None = None
     coalesced: bool = False
+    extended: bool = False
+    """The cached ``result``'s entry now lives longer (adaptive TTL)."""
 
 
 class GenerationService:
@@ -86,11 +88,14 @@ class GenerationService:
 
     # -- API side ------------------------------------------------------------------------
 
-    def submit(self, body: Any) -> Submission:
+    def submit(self, body: Any, warm: bool = False) -> Submission:
         """Answer from the cache, attach to an identical job in flight, or start a job.
 
         A body naming its brand by ``brandDomain`` gets that brand's ``brandData`` first
-        (``BrandLookupService.with_brand``); the job stores the brand itself.
+        (``BrandLookupService.with_brand``); the job stores the brand itself. ``warm``
+        (cache warming) counts neither a hit nor a miss, extends a cached entry to its cap
+        and makes the entry of the job it starts or joins start at the cap (the cache's
+        claim carries the mark to ``fill``).
         """
         if self._brands is not None and isinstance(body, dict):
             body = self._brands.with_brand(body)
@@ -103,31 +108,37 @@ class GenerationService:
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
-            claim = self._claim(request, job_id)
+            claim = self._claim(request, job_id, warm)
             if claim is None or claim.owner:
                 key = claim.key if claim else ""
                 break
             if claim.result is not None:
-                self._record(hit=True)
-                return Submission(request.store_id, result={**claim.result, "cache": "hit"})
+                self._record(hit=True, warm=warm)
+                return Submission(
+                    request.store_id,
+                    result={**claim.result, "cache": "hit"},
+                    extended=claim.extended,
+                )
             assert claim.job_id is not None
             if self._store.get(claim.job_id) is not None:
-                self._record(hit=True)
+                self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
-            if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
+            if self._cache is not None and self._cache.take_over(
+                claim.key, claim.job_id, job_id, warm
+            ):
                 key = claim.key
                 break
         self._start_job(request, job_id, key)
-        self._record(hit=False)
+        self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
 
-    def _claim(self, request: GenerateRequest, job_id: str) -> Claim | None:
+    def _claim(self, request: GenerateRequest, job_id: str, warm: bool = False) -> Claim | None:
         """The cache's answer for this request; ``None`` when caching is off or failing."""
         if self._cache is None:
             return None
         try:
             return self._cache.claim(
-                self._cache.key(request.store_id, self._digest(request)), job_id
+                self._cache.key(request.store_id, self._digest(request)), job_id, warm
             )
         except Exception:  # a cache failure never fails the request
             logger.exception("response cache unavailable; generating without it")
@@ -144,8 +155,8 @@ class GenerationService:
             },
         )
 
-    def _record(self, hit: bool) -> None:
-        if self._cache is None:
+    def _record(self, hit: bool, warm: bool = False) -> None:
+        if self._cache is None or warm:  # warming is no caller's request
             return
         try:
             self._cache.record(hit)
@@ -299,7 +310,8 @@ class GenerationService:
         if self._cache is not None and job.cache_key:
             completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
             try:
-                self._cache.fill(job.cache_key, job.id, result_document(completed, variants))
+                document = result_document(completed, variants)
+                self._cache.fill(job.cache_key, job.id, document)
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 

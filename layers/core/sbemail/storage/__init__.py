@@ -1,7 +1,8 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
 from .brands import CachedBrand, DynamoDBBrandCache
-from .cache import Claim, DynamoDBResponseCache, cache_digest, entry_key
+from .cache import DynamoDBResponseCache
+from .cache_entries import Claim, cache_digest, entry_key
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
 from .jobs import Job, JobLeasedError, JobNotFoundError, JobStateError, JobStatus, StorageError

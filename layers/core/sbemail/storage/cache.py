@@ -7,7 +7,18 @@ Entries live in the service table as ``cache#<storeId>#e<epoch>#<digest>``:
   their own;
 - *ready* — the finished result, served until its TTL (default 10 minutes).
 
-A per-container LRU answers repeated hits without a DynamoDB read of the entry. Clearing
+The TTL is adaptive: every hit slides the entry's expiry to ``now + base TTL`` in one
+conditional update, but never past ``filled_at + max TTL`` (default 24 hours), the cap
+that bounds how old a served result can be. An entry never hit goes at the base TTL.
+Warmed entries (filled ahead of a campaign, see ``service.warming``) start at the cap.
+Hits are checked against DynamoDB by that update, so an entry is not served past its
+expiry, even from a container's LRU; a container holds back the hits of a hot entry for
+at most 10 seconds after its last write (``TOUCH_INTERVAL_SECONDS``) and only while the
+entry has longer than that to live.
+
+A per-container LRU answers repeated hits without reading the entry back (the hit's
+update still goes to DynamoDB, and is billed on the entry's size: results are stored
+compressed). Clearing
 bumps a cache *epoch* that is part of every key, so it costs the same few calls at any
 size; old entries become unreachable at once and are swept later. Hits and misses are
 atomic counters shared by all containers, so the hit rate is the service's own.
@@ -16,59 +27,33 @@ atomic counters shared by all containers, so the hit rate is the service's own.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from cachetools import TTLCache
 
-from .counters import ExpiryBuckets
-from .dynamodb import pack, unpack
+from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
+from .cache_usage import (
+    LiveEntryCounters,
+    concurrently,
+    distributions,
+    hit_class,
+    last_hour,
+    minute_counter_expiry,
+    minute_key,
+)
+from .cache_usage import window_keys as minute_window_keys
+from .dynamodb import pack
 from .table import ConditionFailedError, Table
 
-EPOCH_KEY = "cache-epoch"
 REQUESTS_KEY = "counter#cache-requests"
 MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
-
-
-def current_epoch(table: Table) -> int:
-    """The cache epoch now in force (0 before the first clear)."""
-    item = table.get(EPOCH_KEY)
-    return int(item["epoch"]) if item else 0
-
-
-def epoch_of(key: str) -> int:
-    """The epoch an entry key was made in (keys: ``cache#<scope>#e<epoch>#<digest>``)."""
-    return int(key.split("#")[2].removeprefix("e"))
-
-
-def entry_key(scope: str, epoch: int, digest: str) -> str:
-    """The entry key of ``digest`` for ``scope`` (a store id, which never holds ``#``)."""
-    return f"cache#{scope}#e{epoch}#{digest}"
-
-
-def cache_digest(parts: dict[str, Any]) -> str:
-    """A digest of the inputs that decide the output, serialised canonically."""
-    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The outcome of asking to generate a key.
-
-    Exactly one of: ``result`` (already cached), ``owner`` (you generate, as job
-    ``job_id``), or neither (someone else is generating: attach to ``job_id``).
-    """
-
-    key: str
-    job_id: str | None = None
-    owner: bool = False
-    result: dict[str, Any] | None = None
+TOUCH_INTERVAL_SECONDS = 10
+"""A container writes a hot entry's hits and expiry at most this often (see ``_touch``)."""
+DEFAULT_MAX_TTL_SECONDS = 24 * 3600
 
 
 class DynamoDBResponseCache:
@@ -81,24 +66,26 @@ class DynamoDBResponseCache:
         pending_ttl_seconds: int,
         max_local_entries: int,
         clock: Callable[[], float] = time.time,
+        max_ttl_seconds: int = DEFAULT_MAX_TTL_SECONDS,
     ) -> None:
+        if max_ttl_seconds < ttl_seconds:
+            raise ValueError("the maximum cache TTL must not be below the base TTL")
         self._table = table
         self._ttl = ttl_seconds
+        self._max_ttl = max_ttl_seconds
         self._pending_ttl = pending_ttl_seconds
         self._clock = clock
         self.max_local_entries = max_local_entries
-        self._local: TTLCache[str, dict[str, Any]] = TTLCache(
+        self._local: TTLCache[str, ReadyEntry] = TTLCache(
             maxsize=max_local_entries, ttl=ttl_seconds, timer=clock
         )
         self._lock = threading.Lock()
+        self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
 
     # -- keys and epochs ---------------------------------------------------------------
 
     def epoch(self) -> int:
         return current_epoch(self._table)
-
-    def _live_counter(self, epoch: int) -> ExpiryBuckets:
-        return ExpiryBuckets(self._table, f"cache#e{epoch}", self._ttl, clock=self._clock)
 
     def key(self, scope: str, digest: str) -> str:
         """The entry key of ``digest`` in ``scope`` (a store id) at the current epoch."""
@@ -106,31 +93,112 @@ class DynamoDBResponseCache:
 
     # -- lookups and claims -------------------------------------------------------------
 
-    def claim(self, key: str, job_id: str) -> Claim:
-        """Serve ``key`` from the cache, or let exactly one caller generate it."""
+    def claim(self, key: str, job_id: str, warm: bool = False) -> Claim:
+        """Serve ``key`` from the cache, or let exactly one caller generate it.
+
+        A served entry's life is extended (``_touch``); with ``warm`` it is extended to
+        its cap instead, and no hit is counted.
+        """
         with self._lock:
             local = self._local.get(key)
         if local is not None:
-            return Claim(key, result=local)
+            extended = self._touch(key, local, warm)
+            if extended is not None:
+                return Claim(key, result=local.result, extended=extended)
+            with self._lock:
+                self._local.pop(key, None)  # gone from the table: so from here too
         now = int(self._clock())
         if self._put_pending(
             key,
             job_id,
             condition="attribute_not_exists(pk) OR expires_at <= :now",
             values={":now": now},
+            warm=warm,
         ):
             return Claim(key, job_id=job_id, owner=True)
         item = self._table.get(key)
         if item is None or int(item.get("expires_at", 0)) <= now:
-            return self.claim(key, job_id)  # it expired or was released meanwhile
+            return self.claim(key, job_id, warm)  # it expired or was released meanwhile
         if item.get("state") == "ready":
-            result = unpack(item["result"])
-            with self._lock:
-                self._local[key] = result
-            return Claim(key, result=result)
+            entry = ReadyEntry.from_item(item)
+            extended = self._touch(key, entry, warm)
+            if extended is None:
+                return self.claim(key, job_id, warm)  # it expired since the read
+            return Claim(key, result=entry.result, extended=extended)
+        if warm and not self._mark_warm(key, str(item["job_id"])):
+            return self.claim(key, job_id, warm)  # it was filled or released meanwhile
         return Claim(key, job_id=str(item["job_id"]))
 
-    def take_over(self, key: str, stale_job_id: str, job_id: str) -> bool:
+    def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
+        """Count a hit on a ready entry and slide its expiry, in one conditional update.
+
+        The new expiry is ``now + base TTL`` (the cap with ``warm``), never past the
+        entry's cap and never earlier than the expiry this container knows. The update
+        only applies to the same entry (its job), still live, whose expiry is not already
+        later (another container's hit got there first: then only the hit is counted).
+        The old values come back from the same update, so the live counters move from
+        exactly where the entry was counted, however many containers race.
+
+        A hot entry is written at most once per ``TOUCH_INTERVAL_SECONDS`` per container:
+        a hit within that time of this container's last confirmation is served from the
+        LRU and its count carried by the next write (one item takes only so many writes
+        a second, each billed on the entry's size).
+
+        Returns:
+            whether the expiry moved later, or ``None`` when the entry is gone.
+        """
+        now = int(self._clock())
+        if not warm and now - entry.touched_at < TOUCH_INTERVAL_SECONDS < entry.expires_at - now:
+            with self._lock:
+                current = self._local.get(key, entry)
+                self._local[key] = replace(current, unflushed=current.unflushed + 1)
+            return False
+        target = entry.cap_at if warm else min(now + self._ttl, entry.cap_at)
+        target = max(target, entry.expires_at)
+        hits = (0 if warm else 1) + entry.unflushed
+        live = "#state = :ready AND job_id = :job AND expires_at > :now"
+        names = {"#state": "state"}
+        values: dict[str, Any] = {":ready": "ready", ":job": entry.job_id, ":now": now, ":n": hits}
+        try:
+            # UPDATED_OLD carries the old hits (always changed by a hit) and the old
+            # expiry when it changed; a warm-up changes no count, so it reads them whole.
+            old = self._table.update(
+                key,
+                "SET expires_at = :new ADD hits :n",
+                condition=live + " AND expires_at <= :new",
+                names=names,
+                values={**values, ":new": target},
+                returns="ALL_OLD" if warm else "UPDATED_OLD",
+            )
+        except ConditionFailedError:
+            try:  # still live, but already expiring later: count the hit where it is
+                old = self._table.update(
+                    key,
+                    "ADD hits :n",
+                    condition=live,
+                    names=names,
+                    values=values,
+                    returns="ALL_OLD",
+                )
+            except ConditionFailedError:
+                return None
+            target = int(old["expires_at"])
+        old_expiry, old_hits = int(old.get("expires_at", target)), int(old.get("hits", 0))
+        self._counters.move(
+            epoch_of(key),
+            entry.cap_at,
+            (old_expiry, hit_class(old_hits)),
+            (target, hit_class(old_hits + hits)),
+        )
+        with self._lock:
+            current = self._local.get(key, entry)
+            unflushed = max(0, current.unflushed - entry.unflushed)  # served meanwhile
+            self._local[key] = replace(
+                entry, expires_at=target, touched_at=now, unflushed=unflushed
+            )
+        return target > old_expiry
+
+    def take_over(self, key: str, stale_job_id: str, job_id: str, warm: bool = False) -> bool:
         """Replace a pending claim whose job vanished (e.g. a crash before it was stored)."""
         return self._put_pending(
             key,
@@ -138,7 +206,22 @@ class DynamoDBResponseCache:
             condition="job_id = :stale AND #state = :pending",
             names={"#state": "state"},
             values={":stale": stale_job_id, ":pending": "pending"},
+            warm=warm,
         )
+
+    def _mark_warm(self, key: str, job_id: str) -> bool:
+        """Ask the pending job's ``fill`` for a warmed entry; ``False`` if no longer pending."""
+        try:
+            self._table.update(
+                key,
+                "SET warm = :yes",
+                condition="job_id = :job AND #state = :pending",
+                names={"#state": "state"},
+                values={":yes": True, ":job": job_id, ":pending": "pending"},
+            )
+        except ConditionFailedError:
+            return False
+        return True
 
     def _put_pending(
         self,
@@ -147,13 +230,16 @@ class DynamoDBResponseCache:
         condition: str,
         values: dict[str, Any],
         names: dict[str, str] | None = None,
+        warm: bool = False,
     ) -> bool:
-        """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did."""
+        """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did.
+        A ``warm`` claim asks ``fill`` for a warmed entry."""
         item = {
             "pk": key,
             "kind": "cache",
             "state": "pending",
             "job_id": job_id,
+            "warm": warm,
             "expires_at": int(self._clock()) + self._pending_ttl,
         }
         try:
@@ -165,6 +251,11 @@ class DynamoDBResponseCache:
     def fill(self, key: str, job_id: str, result: dict[str, Any]) -> bool:
         """Store the finished result of the job that claimed ``key``.
 
+        It lives for the base TTL (each hit slides it on, up to the cap), or, when a
+        warm-up claimed or joined the job (the claim is marked ``warm``), for the whole
+        cap: a warmed entry must outlast the night before the campaign it was warmed
+        for. The mark is read from the claim this write replaces, at no extra read.
+
         Returns ``False`` when the result is too large to cache (the claim is released)
         or the claim is no longer this job's (the cache was cleared, say).
         """
@@ -172,25 +263,49 @@ class DynamoDBResponseCache:
         if len(blob) > MAX_ENTRY_BYTES:
             self.release(key, job_id)
             return False
-        expires_at = int(self._clock()) + self._ttl
+        now = int(self._clock())
+        cap_at = now + self._max_ttl
+        expires_at = now + self._ttl
         try:
-            self._table.put(
+            claim = self._table.put(
                 {
                     "pk": key,
                     "kind": "cache",
                     "state": "ready",
                     "job_id": job_id,
                     "result": blob,
+                    "filled_at": now,
+                    "cap_at": cap_at,
+                    "hits": 0,
                     "expires_at": expires_at,
                 },
                 condition="job_id = :job",
                 values={":job": job_id},
+                returns="ALL_OLD",
             )
         except ConditionFailedError:
             return False
-        self._live_counter(epoch_of(key)).add(expires_at)
+        if claim.get("warm") and self._promote(key, job_id, cap_at):
+            expires_at = cap_at
+        self._counters.counter(epoch_of(key), capped=expires_at >= cap_at).add(
+            expires_at, 1, hit_class(0)
+        )
         with self._lock:
-            self._local[key] = result
+            self._local[key] = ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now)
+        return True
+
+    def _promote(self, key: str, job_id: str, cap_at: int) -> bool:
+        """Give a just-filled entry its whole cap (it was warmed)."""
+        try:
+            self._table.update(
+                key,
+                "SET expires_at = :cap",
+                condition="job_id = :job AND #state = :ready",
+                names={"#state": "state"},
+                values={":cap": cap_at, ":job": job_id, ":ready": "ready"},
+            )
+        except ConditionFailedError:
+            return False
         return True
 
     def release(self, key: str, job_id: str) -> None:
@@ -206,29 +321,44 @@ class DynamoDBResponseCache:
     # -- operations ---------------------------------------------------------------------
 
     def record(self, hit: bool) -> None:
-        """Count a request as a hit or a miss, for every container to see."""
+        """Count a request as a hit or a miss, for every container to see (in total and
+        in this minute's counter, for the last hour's hit rate)."""
         field = "hits" if hit else "misses"
-        self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1})
+        now = self._clock()
+        concurrently(
+            lambda: self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1}),
+            lambda: self._table.update(
+                minute_key(now),
+                f"ADD {field} :one SET expires_at = :exp",
+                values={":one": 1, ":exp": minute_counter_expiry(now)},
+            ),
+        )
 
     def clear(self) -> int:
         """Invalidate every entry in constant time; returns how many were live."""
         epoch = self.epoch()
-        live = self._live_counter(epoch).live()
+        buckets, _ = self._counters.read(epoch)
+        live = max(0, sum(bucket.live for bucket in buckets))
         self._table.update(EPOCH_KEY, "ADD epoch :one", values={":one": 1})
         with self._lock:
             self._local.clear()
         return live
 
     def stats(self) -> dict[str, Any]:
-        """The original service's ``responseCache`` stats."""
+        """The original service's ``responseCache`` stats, and the adaptive TTL's."""
         counts = self._table.get(REQUESTS_KEY) or {}
         hits, misses = int(counts.get("hits", 0)), int(counts.get("misses", 0))
         total = hits + misses
+        now = self._clock()
+        buckets, found = self._counters.read(self.epoch(), minute_window_keys(now))
         return {
-            "totalEntries": self._live_counter(self.epoch()).live(),
+            "totalEntries": max(0, sum(bucket.live for bucket in buckets)),
             "maxEntries": self.max_local_entries,
             "ttlMinutes": self._ttl // 60,
             "hits": hits,
             "misses": misses,
             "hitRate": round(hits / total, 4) if total else 0.0,
+            "maxTtlMinutes": self._max_ttl // 60,
+            **distributions(buckets, now),
+            "lastHour": last_hour(found, now),
         }

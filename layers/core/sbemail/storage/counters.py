@@ -6,18 +6,38 @@ a question about expiry times. ``ExpiryBuckets`` keeps one atomic counter per ti
 between buckets, and the live total is the sum of the buckets still ahead, a fixed number
 of keys read in one batch whatever the table's size. The count is exact to within the
 items expiring in the current bucket.
+
+A bucket can also split its count by a *tally* (one attribute per class, e.g. the
+response cache's hit-count classes), so a distribution of live items by that class costs
+no extra keys: moving an item between classes is one more ``ADD`` on the same counter.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from .table import Table
 
 
+@dataclass(frozen=True)
+class BucketCount:
+    """One bucket's live count: items expiring from ``starts_at`` to before ``ends_at``,
+    split by tally."""
+
+    starts_at: int
+    ends_at: int
+    live: int
+    tallies: dict[str, int] = field(default_factory=dict)
+
+
 class ExpiryBuckets:
-    """Atomic live counts by expiry bucket, under ``counter#<name>#<bucket>`` items."""
+    """Atomic live counts by expiry bucket, under ``counter#<name>#<bucket>`` items.
+
+    ``ttl_seconds`` is the horizon: no counted item expires further ahead than that.
+    """
 
     def __init__(
         self,
@@ -39,25 +59,66 @@ class ExpiryBuckets:
     def _key(self, bucket: int) -> str:
         return f"counter#{self._name}#{bucket}"
 
-    def add(self, expires_at: float, amount: int = 1) -> None:
-        """Count ``amount`` items expiring at ``expires_at``."""
+    def same_bucket(self, first: float, second: float) -> bool:
+        """Whether two expiry times are counted on the same counter."""
+        return self._bucket(first) == self._bucket(second)
+
+    def add(self, expires_at: float, amount: int = 1, tally: str | None = None) -> None:
+        """Count ``amount`` items expiring at ``expires_at`` (in class ``tally``, if any)."""
         bucket = self._bucket(expires_at)
+        expression = "ADD live :n" + (", #tally :n" if tally else "")
         self._table.update(
             self._key(bucket),
-            "ADD live :n SET expires_at = :exp",
+            expression + " SET expires_at = :exp",
+            names={"#tally": f"t_{tally}"} if tally else None,
             values={":n": amount, ":exp": (bucket + 1) * self._width + 60},
         )
 
-    def move(self, old_expiry: float, new_expiry: float) -> None:
-        """An item's expiry was refreshed: move its count if the bucket changed."""
+    def move(
+        self,
+        old_expiry: float,
+        new_expiry: float,
+        old_tally: str | None = None,
+        new_tally: str | None = None,
+    ) -> None:
+        """An item's expiry (or class) changed: move its count where it now belongs."""
         if self._bucket(old_expiry) != self._bucket(new_expiry):
-            self.add(old_expiry, -1)
-            self.add(new_expiry, 1)
+            self.add(old_expiry, -1, old_tally)
+            self.add(new_expiry, 1, new_tally)
+        elif old_tally != new_tally and old_tally and new_tally:
+            self._table.update(
+                self._key(self._bucket(old_expiry)),
+                "ADD #old :minus, #new :one",
+                names={"#old": f"t_{old_tally}", "#new": f"t_{new_tally}"},
+                values={":minus": -1, ":one": 1},
+            )
+
+    def keys(self) -> list[str]:
+        """The counters that may hold live items now (read them in one batch)."""
+        now = self._clock()
+        first, last = self._bucket(now), self._bucket(now + self._ttl)
+        return [self._key(bucket) for bucket in range(first, last + 1)]
+
+    def counts(self, found: Mapping[str, Mapping[str, Any]]) -> list[BucketCount]:
+        """This counter's buckets among ``found`` (items read by ``keys``), soonest first."""
+        prefix = f"counter#{self._name}#"
+        counts = []
+        for key in sorted(k for k in found if k.startswith(prefix)):
+            rest = key.removeprefix(prefix)
+            if not rest.lstrip("-").isdigit():
+                continue  # another counter whose name extends this one
+            item = found[key]
+            tallies = {
+                name.removeprefix("t_"): int(value)
+                for name, value in item.items()
+                if name.startswith("t_")
+            }
+            starts_at = int(rest) * self._width
+            live = int(item.get("live", 0))
+            counts.append(BucketCount(starts_at, starts_at + self._width, live, tallies))
+        return sorted(counts, key=lambda count: count.ends_at)
 
     def live(self) -> int:
         """Items whose expiry is still ahead (to within one bucket)."""
-        now = self._clock()
-        first, last = self._bucket(now), self._bucket(now + self._ttl)
-        keys = [self._key(bucket) for bucket in range(first, last + 1)]
-        items = self._table.get_many(keys)
-        return max(0, sum(int(item.get("live", 0)) for item in items.values()))
+        counts = self.counts(self._table.get_many(self.keys()))
+        return max(0, sum(count.live for count in counts))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cache import current_epoch, epoch_of
+from .cache_entries import current_epoch, epoch_of
 from .table import ConditionFailedError, Table
 
 CURSOR_KEY = "sweep-cursor"

@@ -85,11 +85,16 @@ class Table:
         condition: str | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
-    ) -> None:
+        returns: str = "NONE",
+    ) -> dict[str, Any]:
+        """Write ``item``; with ``returns="ALL_OLD"``, answer the item it replaced."""
         kwargs = self._expression(
-            {"TableName": self.name, "Item": to_item(item)}, condition, names, values
+            {"TableName": self.name, "Item": to_item(item), "ReturnValues": returns},
+            condition,
+            names,
+            values,
         )
-        self._call("put_item", **kwargs)
+        return from_item(self._call("put_item", **kwargs).get("Attributes", {}))
 
     def update(
         self,

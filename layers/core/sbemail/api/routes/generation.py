@@ -52,6 +52,8 @@ def generate(prefer: PreferHeader = None) -> Response[Any]:
     submission = generation.submit(body)
     served = submission.result is not None or submission.coalesced  # no generation of its own
     metrics.add_metric("CacheHit" if served else "CacheMiss", MetricUnit.Count, 1)
+    if submission.extended:  # adaptive TTL: the hit kept its entry alive longer
+        metrics.add_metric("CacheTtlExtended", MetricUnit.Count, 1)
     if submission.result is not None:
         return json_response(200, submission.result)
     assert submission.job_id is not None

@@ -1,16 +1,23 @@
 """Operations routes (operators only, see ``resolver.guard_operations``): the service's
-health, statistics and cache upkeep. What each answers is documented in ``api.contract``."""
+health, statistics and cache upkeep (clearing, sweeping, warming). What each answers is
+documented in ``api.contract``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
 from .. import contract
+from ..bodies import MAX_BODY_BYTES, json_body, require_json
+from ..resolver import json_response
 
 router = APIGatewayHttpRouter()
+metrics = Metrics()
 
 
 @router.get("/health", **contract.HEALTH)
@@ -31,3 +38,16 @@ def clear_cache() -> dict[str, Any]:
 @router.post("/api/email/cache/cleanup", **contract.CLEANUP)
 def cleanup() -> dict[str, Any]:
     return {"success": True, **services().operations.cleanup()}
+
+
+@router.post("/api/email/cache/warm")
+def warm_cache() -> Response:
+    event = router.current_event
+    require_json(event.headers.get("content-type"))
+    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
+    report = services().warming.warm(body)
+    summary = report["summary"]
+    metrics.add_metric("CacheWarmQueued", MetricUnit.Count, summary["queued"])
+    metrics.add_metric("CacheWarmAlreadyCached", MetricUnit.Count, summary["cached"])
+    metrics.add_metric("CacheWarmInvalid", MetricUnit.Count, summary["invalid"])
+    return json_response(202 if summary["queued"] else 200, {"success": True, **report})

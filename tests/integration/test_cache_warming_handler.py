@@ -1,0 +1,79 @@
+"""Cache warming through the API handler and the worker on moto's server, with the
+metrics the dashboard reads (CloudWatch embedded metric format on stdout)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from sbemail import bootstrap
+from sbemail.local.embedded import LocalAws
+from sbemail.local.runtime import LocalContext, QueuePoller, load_handler
+from sbemail.local.server import http_api_event
+
+from samples import ROOT, sample_body, sample_names
+
+TOKEN = uuid.uuid4().hex
+
+
+@pytest.fixture
+def api(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("SBEMAIL_ADMIN_TOKEN", TOKEN)
+    return load_handler(ROOT / "functions" / "api" / "app.py", "api_under_test")
+
+
+def invoke(api: Any, path: str, body: Any, operator: bool = False) -> tuple[int, Any]:
+    headers = {"content-type": "application/json", "host": "127.0.0.1"}
+    if operator:
+        headers["authorization"] = f"Bearer {TOKEN}"
+    event = http_api_event("POST", path, headers, json.dumps(body).encode(), "127.0.0.1")
+    reply = api(event, LocalContext("api"))
+    return reply["statusCode"], json.loads(reply["body"])
+
+
+def metric_totals(output: str) -> dict[str, float]:
+    """Sum of every metric in the embedded-metric-format lines of ``output``."""
+    totals: dict[str, float] = {}
+    for line in output.splitlines():
+        if '"_aws"' not in line:
+            continue
+        document = json.loads(line)
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            for metric in directive["Metrics"]:
+                value = document[metric["Name"]]
+                values = value if isinstance(value, list) else [value]
+                totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(values)
+    return totals
+
+
+def test_warming_ten_requests_through_the_handler_makes_them_hits(
+    aws: LocalAws, api: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = sample_names()
+    requests = [
+        {**sample_body(names[n % len(names)]), "storeId": f"h-{uuid.uuid4().hex[:8]}"}
+        for n in range(10)
+    ]
+    status, report = invoke(api, "/api/email/cache/warm", {"requests": requests}, operator=True)
+    assert status == 202 and report["summary"]["queued"] == 10
+    worker = load_handler(ROOT / "functions" / "worker" / "app.py", "worker_under_test")
+    poller = QueuePoller(worker, aws.endpoint, aws.queue_url, batch_size=10)
+    store = bootstrap.services().store
+    jobs = [item["jobId"] for item in report["items"]]
+    for _ in range(20):  # until every job ran (a redelivery waits out the 1 s visibility)
+        if all((job := store.get(job_id)) and job.status.final for job_id in jobs):
+            break
+        poller.poll_once(wait_seconds=1)
+    answers = [invoke(api, "/api/email/generate", request) for request in requests]
+    assert [(status, body.get("cache")) for status, body in answers] == [(200, "hit")] * 10
+    totals = metric_totals(capsys.readouterr().out)
+    assert totals.get("CacheWarmQueued") == 10
+    assert totals.get("CacheHit") == 10 and "CacheMiss" not in totals
+
+
+def test_warming_is_refused_to_callers_who_are_not_operators(api: Any) -> None:
+    status, body = invoke(api, "/api/email/cache/warm", {"requests": [sample_body("cedar")]})
+    assert status == 401 and body["error"]["code"] == "unauthorized"
