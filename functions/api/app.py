@@ -24,6 +24,7 @@ guard_operations(app, lambda: services().settings.admin_token)
 map_errors(app, logger)
 app.include_router(routes.generation)
 app.include_router(routes.operations)
+app.include_router(routes.batches)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -29,8 +29,14 @@ from .content import (
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
-from .service import GenerationService, GenerationSettings, Limits, OperationsService
-from .storage import DynamoDBJobStore, DynamoDBResponseCache, Table, TableSweeper
+from .service import BatchService, GenerationService, GenerationSettings, Limits, OperationsService
+from .storage import (
+    DynamoDBBatchStore,
+    DynamoDBJobStore,
+    DynamoDBResponseCache,
+    Table,
+    TableSweeper,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Services:
     store: DynamoDBJobStore
     generation: GenerationService
     operations: OperationsService
+    batches: BatchService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -140,11 +147,12 @@ def _build_services() -> Services:
         pending_ttl_seconds=settings.store_ttl_minutes * 60,
         max_local_entries=settings.cache_max_entries,
     )
+    queue = SQSJobQueue(sqs, settings.queue_url)
     generation = GenerationService(
         library=library,
         content=content,
         store=store,
-        queue=SQSJobQueue(sqs, settings.queue_url),
+        queue=queue,
         cache=response_cache,
         settings=GenerationSettings(
             default_variants=settings.default_variants,
@@ -162,7 +170,11 @@ def _build_services() -> Services:
         pool_stats=content.pool_stats,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    return Services(settings, library, table, content, store, generation, operations)
+    # Batches: many requests in one call, admitted by the generation service.
+    batches = BatchService(
+        generation, DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60), queue
+    )
+    return Services(settings, library, table, content, store, generation, operations, batches)
 
 
 services = _BuiltOnce(_build_services)

@@ -60,6 +60,8 @@ class Settings:
     openai_reasoning_effort: str | None = None  # for reasoning models only
     openai_prices: str | None = None  # JSON: {"model": {"input", "cachedInput", "output"}}
     session_acquire_timeout_seconds: float = 30.0
+    # Batches (POST /api/email/batch): how long a batch record stays readable.
+    batch_ttl_minutes: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,4 +115,5 @@ class Settings:
             session_acquire_timeout_seconds=number(
                 "SESSION_ACQUIRE_TIMEOUT_SECONDS", cls.session_acquire_timeout_seconds
             ),
+            batch_ttl_minutes=int(number("BATCH_TTL_MINUTES", cls.batch_ttl_minutes)),
         )

@@ -84,12 +84,25 @@ class GenerationService:
 
     def submit(self, body: Any) -> Submission:
         """Answer from the cache, attach to an identical job in flight, or start a job."""
-        request = parse_request(
+        return self.admit(self.parse(body))
+
+    def parse(self, body: Any) -> GenerateRequest:
+        """A valid request from a body (``InvalidRequestError`` naming every bad field)."""
+        return parse_request(
             body,
             self._settings.default_variants,
             self._settings.max_text_chars,
             self._settings.max_brief_chars,
         )
+
+    def request_key(self, request: GenerateRequest) -> str:
+        """What identical requests share (their store and cache digest): one generation."""
+        return f"{request.store_id}\n{self._digest(request)}"
+
+    def admit(self, request: GenerateRequest, enqueue: bool = True) -> Submission:
+        """Answer a valid request from the cache, attach it to an identical job in flight,
+        or create its job; ``enqueue=False`` leaves a new job for the caller to queue (a
+        batch sends its jobs ten to a call) and to ``unqueue`` if that fails."""
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
@@ -107,7 +120,13 @@ class GenerationService:
             if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
                 key = claim.key
                 break
-        self._start_job(request, job_id, key)
+        job = self._create_job(request, job_id, key)
+        if enqueue:
+            try:
+                self._queue.send(job.id)
+            except Exception:
+                self.unqueue(job.id)
+                raise
         self._record(hit=False)
         return Submission(request.store_id, job_id=job_id)
 
@@ -146,7 +165,7 @@ class GenerationService:
         except Exception:
             logger.exception("could not count a cache %s", "hit" if hit else "miss")
 
-    def _start_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> None:
+    def _create_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> Job:
         job = Job(
             id=job_id,
             store_id=request.store_id,
@@ -157,12 +176,22 @@ class GenerationService:
             cache_key=cache_key,
         )
         self._store.create(job)
+        return job
+
+    def unqueue(self, job_id: str) -> None:
+        """Fail a job that could not be queued (no worker will ever run it) and free its
+        cache key, so the caller sees why and the next identical request generates."""
+        job = self._store.get(job_id)
         try:
-            self._queue.send(job.id)
-        except Exception:
-            self._store.fail(job.id, {"code": "queue_unavailable", "message": "could not queue"})
+            self._store.fail(job_id, {"code": "queue_unavailable", "message": "could not queue"})
+        except JobStateError:
+            return
+        if job is not None:
             self._release(job)
-            raise
+
+    def jobs(self, job_ids: list[str]) -> dict[str, Job]:
+        """The live jobs among ``job_ids``, read together (expired or unknown ones absent)."""
+        return self._store.get_many(job_ids)
 
     def status(self, job_id: str, store_id: str | None = None) -> Job:
         """The live job (``JobUnavailableError`` if unknown, expired or another store's)."""

@@ -1,5 +1,6 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
+from .batches import Batch, DynamoDBBatchStore
 from .cache import Claim, DynamoDBResponseCache, cache_digest
 from .counters import ExpiryBuckets
 from .dynamodb import DynamoDBJobStore
@@ -9,8 +10,10 @@ from .sweeper import SweepReport, TableSweeper
 from .table import ConditionFailedError, Table
 
 __all__ = [
+    "Batch",
     "Claim",
     "ConditionFailedError",
+    "DynamoDBBatchStore",
     "DynamoDBJobStore",
     "DynamoDBResponseCache",
     "ExpiryBuckets",

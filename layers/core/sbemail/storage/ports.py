@@ -16,6 +16,9 @@ class JobStore(Protocol):
     def get(self, job_id: str) -> Job | None:
         """The live job, or ``None``."""
 
+    def get_many(self, job_ids: list[str]) -> dict[str, Job]:
+        """The live jobs among ``job_ids``, by id."""
+
     def start(self, job_id: str) -> Job:
         """Mark a queued (or interrupted running) job as running and return it."""
 

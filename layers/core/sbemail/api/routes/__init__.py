@@ -5,7 +5,8 @@ shares (``api.resolver``) and includes these routers, so adding a use case adds 
 here and one line there.
 """
 
+from .batches import router as batches
 from .generation import router as generation
 from .operations import router as operations
 
-__all__ = ["generation", "operations"]
+__all__ = ["batches", "generation", "operations"]
