@@ -26,10 +26,18 @@ from .content import (
     SessionPool,
     open_content_model,
 )
+from .content.openai_batches import WINDOW_SECONDS
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
-from .service import BatchService, GenerationService, GenerationSettings, Limits, OperationsService
+from .service import (
+    BatchService,
+    EconomyService,
+    GenerationService,
+    GenerationSettings,
+    Limits,
+    OperationsService,
+)
 from .storage import (
     DynamoDBBatchStore,
     DynamoDBJobStore,
@@ -49,6 +57,7 @@ class Services:
     generation: GenerationService
     operations: OperationsService
     batches: BatchService
+    economy: EconomyService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -170,11 +179,20 @@ def _build_services() -> Services:
         pool_stats=content.pool_stats,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
-    # Batches: many requests in one call, admitted by the generation service.
+    # Batches: many requests in one call, admitted by the generation service; economy
+    # batches go through OpenAI's Batch API (when the model speaks it), run by a poller.
+    batch_store = DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60)
+    economy = EconomyService(generation, batch_store, content)
     batches = BatchService(
-        generation, DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60), queue
+        generation,
+        batch_store,
+        queue,
+        economy=lambda: economy.available,
+        economy_ttl_seconds=WINDOW_SECONDS + settings.batch_ttl_minutes * 60,
     )
-    return Services(settings, library, table, content, store, generation, operations, batches)
+    return Services(
+        settings, library, table, content, store, generation, operations, batches, economy
+    )
 
 
 services = _BuiltOnce(_build_services)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..content.openai_batches import WINDOW_SECONDS
 from ..domain import GenerateRequest
 from ..queue import JobQueue
 from ..storage import Batch, DynamoDBBatchStore, Job, JobStatus
@@ -35,6 +36,10 @@ from .requests import new_job_id
 logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 100
+ECONOMY_UNAVAILABLE = (
+    "economy mode needs OpenAI's Responses API (an API key, no OPENAI_BASE_URL); "
+    "this batch runs in standard mode"
+)
 MODES = ("standard", "economy")
 _STORE_ID = re.compile(r"[\w.:-]{1,128}")  # as a single request's storeId
 
@@ -69,11 +74,18 @@ class BatchService:
         store: DynamoDBBatchStore,
         queue: JobQueue,
         clock: Callable[[], float] = time.time,
+        economy: Callable[[], bool] = lambda: False,
+        economy_ttl_seconds: int = WINDOW_SECONDS + 3600,
     ) -> None:
+        """``economy`` says whether economy batches can run here (the Batch API is
+        OpenAI's Responses API's); an economy batch and its jobs live
+        ``economy_ttl_seconds`` (the Batch API's 24 h window and time to read them)."""
         self._generation = generation
         self._store = store
         self._queue = queue
         self._clock = clock
+        self._economy = economy
+        self._economy_ttl = economy_ttl_seconds
 
     # -- submitting ----------------------------------------------------------------------
 
@@ -85,6 +97,12 @@ class BatchService:
                 ``requests`` not a list of 1 to 100 items, an unknown ``mode``).
         """
         store_id, requests, mode, defaults = _envelope(body)
+        state: dict[str, Any] = {}
+        if mode == "economy" and not self._economy():
+            mode = "standard"
+            state["warnings"] = [ECONOMY_UNAVAILABLE]
+        ttl = self._economy_ttl if mode == "economy" else 0
+        keep_until = int(self._clock()) + ttl if ttl else 0
         items: list[dict[str, Any]] = []
         answers: dict[int, dict[str, Any]] = {}
         first_of: dict[str, int] = {}
@@ -106,16 +124,22 @@ class BatchService:
                 counts["duplicates"] += 1
                 continue
             first_of[key] = index
-            item = self._admit(index, request, answers, new_jobs)
+            item = self._admit(index, request, answers, new_jobs, keep_until)
             counts[_kind(item)] += 1
             items.append(item)
-        batch = Batch(new_job_id(), store_id, mode, items, self._clock())
+        if mode == "economy":
+            state.update(phase="new", jobs=new_jobs)
+        batch = Batch(new_job_id(), store_id, mode, items, self._clock(), state=state)
         try:
-            batch = self._store.create(batch, answers)
+            batch = self._store.create(batch, answers, ttl=ttl)
+            if mode == "economy" and new_jobs:
+                self._store.mark_open(batch.id)  # the poller takes it from here
         except Exception:
             for job_id in new_jobs:  # nobody could ever ask for them: do not run them
-                self._generation.unqueue(job_id)
+                self._generation.unqueue(job_id, "could not record the batch")
             raise
+        if mode == "economy":
+            return BatchSubmission(batch, counts)
         unsent = set(self._queue.send_many(new_jobs)) if new_jobs else set()
         for job_id in unsent:
             self._generation.unqueue(job_id)
@@ -143,9 +167,10 @@ class BatchService:
         request: GenerateRequest,
         answers: dict[int, dict[str, Any]],
         new_jobs: list[str],
+        keep_until: int,
     ) -> dict[str, Any]:
         try:
-            submission = self._generation.admit(request, enqueue=False)
+            submission = self._generation.admit(request, enqueue=False, keep_until=keep_until)
         except Exception:  # one item's storage failure is that item's, not the batch's
             logger.exception("could not admit item %d of a batch", index)
             return {"index": index, "error": _error("internal_error", "could not accept it")}

@@ -99,10 +99,13 @@ class GenerationService:
         """What identical requests share (their store and cache digest): one generation."""
         return f"{request.store_id}\n{self._digest(request)}"
 
-    def admit(self, request: GenerateRequest, enqueue: bool = True) -> Submission:
+    def admit(
+        self, request: GenerateRequest, enqueue: bool = True, keep_until: int = 0
+    ) -> Submission:
         """Answer a valid request from the cache, attach it to an identical job in flight,
         or create its job; ``enqueue=False`` leaves a new job for the caller to queue (a
-        batch sends its jobs ten to a call) and to ``unqueue`` if that fails."""
+        batch sends its jobs ten to a call) and to ``unqueue`` if that fails, or to run
+        otherwise (an economy batch); ``keep_until`` is the new job's (``Job``)."""
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
@@ -120,7 +123,7 @@ class GenerationService:
             if self._cache is not None and self._cache.take_over(claim.key, claim.job_id, job_id):
                 key = claim.key
                 break
-        job = self._create_job(request, job_id, key)
+        job = self._create_job(request, job_id, key, keep_until)
         if enqueue:
             try:
                 self._queue.send(job.id)
@@ -165,7 +168,9 @@ class GenerationService:
         except Exception:
             logger.exception("could not count a cache %s", "hit" if hit else "miss")
 
-    def _create_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> Job:
+    def _create_job(
+        self, request: GenerateRequest, job_id: str, cache_key: str, keep_until: int = 0
+    ) -> Job:
         job = Job(
             id=job_id,
             store_id=request.store_id,
@@ -174,20 +179,33 @@ class GenerationService:
             total=request.variants,
             created_at=self._clock(),
             cache_key=cache_key,
+            keep_until=keep_until,
         )
         self._store.create(job)
         return job
 
-    def unqueue(self, job_id: str) -> None:
+    def unqueue(self, job_id: str, reason: str = "could not queue") -> None:
         """Fail a job that could not be queued (no worker will ever run it) and free its
         cache key, so the caller sees why and the next identical request generates."""
         job = self._store.get(job_id)
+        error = {"code": "queue_unavailable", "message": reason}
         try:
-            self._store.fail(job_id, {"code": "queue_unavailable", "message": "could not queue"})
+            self._store.fail(job_id, error, **_kept(job))
         except JobStateError:
             return
         if job is not None:
             self._release(job)
+
+    def pending_briefs(self, job_id: str) -> list[VariantBrief]:
+        """The briefs of a live job's variants not yet stored (none for an ended job):
+        what ``run`` would write, for callers that get the copy written elsewhere."""
+        job = self._store.get(job_id)
+        if job is None or job.status.final:
+            return []
+        request = GenerateRequest.model_validate(job.request)
+        stored = self._store.variants(job_id, job.total)
+        briefs = plan_briefs(self._library, request, request_seed(request))
+        return [brief for brief in briefs if brief.variant_index not in stored]
 
     def jobs(self, job_ids: list[str]) -> dict[str, Job]:
         """The live jobs among ``job_ids``, read together (expired or unknown ones absent)."""
@@ -233,11 +251,13 @@ class GenerationService:
 
     # -- worker side ---------------------------------------------------------------------
 
-    def run(self, job_id: str) -> dict[str, int]:
+    def run(self, job_id: str, content: ContentModel | None = None) -> dict[str, int]:
         """Generate every variant not yet stored, then complete the job.
 
         Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
         variants already stored are not generated again, so a crashed attempt resumes.
+        ``content`` writes the copy instead of the service's model (an economy batch's
+        answers, with the live model behind them).
 
         Returns:
             what this run did, by metric name (``tally``): nothing for a finished job.
@@ -246,7 +266,8 @@ class GenerationService:
         if job is None or job.status.final:
             return tally([])
         started = self._clock()
-        job = self._store.start(job_id)
+        content = content or self._content
+        job = self._store.start(job_id, **_kept(job))
         request = GenerateRequest.model_validate(job.request)
         theme, fell_back = resolve_theme(request.brand, request.aesthetic)
         briefs = plan_briefs(self._library, request, request_seed(request))
@@ -257,12 +278,12 @@ class GenerationService:
             workers = max(1, min(self._settings.concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for brief, payload in zip(
-                    todo, pool.map(lambda b: self._variant(b, theme), todo), strict=True
+                    todo, pool.map(lambda b: self._variant(content, b, theme), todo), strict=True
                 ):
-                    self._store.save_variant(job_id, brief.variant_index, payload)
+                    self._store.save_variant(job_id, brief.variant_index, payload, **_kept(job))
                     variants[brief.variant_index] = payload
                     made.append(payload)
-        warnings = list(self._content.warnings)
+        warnings = list(content.warnings)
         if fell_back:
             warnings.append(f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}")
         self._finish(job, variants, theme, warnings, started)
@@ -278,7 +299,7 @@ class GenerationService:
     ) -> None:
         """Complete (or fail) the job from its variants, and cache the result."""
         if not any("html" in v for v in variants.values()):
-            self._store.fail(job.id, failure_document(variants))
+            self._store.fail(job.id, failure_document(variants), **_kept(job))
             self._release(job)
             return
         summary: dict[str, Any] = {
@@ -290,7 +311,7 @@ class GenerationService:
         if warnings:
             summary["warnings"] = warnings
         try:
-            self._store.complete(job.id, summary)
+            self._store.complete(job.id, summary, **_kept(job))
         except JobStateError:
             return  # another delivery finished it first
         if self._cache is not None and job.cache_key:
@@ -307,7 +328,7 @@ class GenerationService:
             return
         error = failure_document(self._store.variants(job_id, job.total))  # billed so far
         try:
-            self._store.fail(job_id, {**error, "message": reason[:1000]})
+            self._store.fail(job_id, {**error, "message": reason[:1000]}, **_kept(job))
         except JobStateError:
             return
         self._release(job)
@@ -319,7 +340,11 @@ class GenerationService:
             except Exception:
                 logger.exception("could not release the cache claim of job %s", job.id)
 
-    def _variant(self, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
-        return write_variant(
-            self._content, brief, theme, self._settings.unsubscribe_target, self._clock
-        )
+    def _variant(self, content: ContentModel, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
+        return write_variant(content, brief, theme, self._settings.unsubscribe_target, self._clock)
+
+
+def _kept(job: Job | None) -> dict[str, int]:
+    """``keep_until`` for the store's writes, given only for a job that has one (other
+    stores of the port may predate it)."""
+    return {"keep_until": job.keep_until} if job is not None and job.keep_until else {}

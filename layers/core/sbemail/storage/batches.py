@@ -18,6 +18,8 @@ from .dynamodb import pack, unpack
 from .jobs import StorageError
 from .table import ConditionFailedError, Table
 
+OPEN_KEY = "batches#open"
+
 
 def batch_key(batch_id: str) -> str:
     return f"batch#{batch_id}"
@@ -101,6 +103,29 @@ class DynamoDBBatchStore:
             expires_at=int(item["expires_at"]),
             state=unpack(item["state"]) if "state" in item else {},
         )
+
+    def save_state(self, batch_id: str, state: dict[str, Any]) -> None:
+        """Record how far a batch's mode-specific work got (the batch must exist)."""
+        self._table.update(
+            batch_key(batch_id),
+            "SET #state = :state",
+            condition="attribute_exists(pk)",
+            names={"#state": "state"},
+            values={":state": pack(state)},
+        )
+
+    # Open economy batches are listed in one item (a string set), so the poller finds
+    # them with one read, never a scan, whatever the table holds.
+
+    def open_batches(self) -> list[str]:
+        item = self._table.get(OPEN_KEY)
+        return sorted(item.get("ids", set())) if item else []
+
+    def mark_open(self, batch_id: str) -> None:
+        self._table.update(OPEN_KEY, "ADD ids :id", values={":id": {batch_id}})
+
+    def mark_closed(self, batch_id: str) -> None:
+        self._table.update(OPEN_KEY, "DELETE ids :id", values={":id": {batch_id}})
 
     def answer(self, batch_id: str, index: int) -> dict[str, Any] | None:
         """The cached result item ``index`` was answered with, while the batch lives."""

@@ -50,11 +50,11 @@ class DynamoDBJobStore:
         self._clock = clock
         self.live_counter = ExpiryBuckets(table, "jobs", ttl_seconds, clock=clock)
 
-    def _expiry(self) -> int:
-        return int(self._clock()) + self._ttl
+    def _expiry(self, keep_until: int = 0) -> int:
+        return max(int(self._clock()) + self._ttl, keep_until)
 
     def create(self, job: Job) -> None:
-        expires_at = self._expiry()
+        expires_at = self._expiry(job.keep_until)
         try:
             self._table.put(
                 {
@@ -66,13 +66,15 @@ class DynamoDBJobStore:
                     "total": job.total,
                     "created_at": str(job.created_at or self._clock()),
                     "cache_key": job.cache_key,
+                    "keep_until": job.keep_until,
                     "expires_at": expires_at,
                 },
                 condition="attribute_not_exists(pk)",
             )
         except ConditionFailedError as error:
             raise JobStateError(f"job {job.id} already exists") from error
-        self.live_counter.add(expires_at)
+        if not job.keep_until:  # the live count covers jobs on the store's TTL
+            self.live_counter.add(expires_at)
 
     def get(self, job_id: str) -> Job | None:
         return self._job(job_id, self._table.get(job_key(job_id)))
@@ -98,32 +100,40 @@ class DynamoDBJobStore:
             summary=json.loads(item["summary"]) if "summary" in item else {},
             created_at=float(item.get("created_at", 0)),
             cache_key=str(item.get("cache_key", "")),
+            keep_until=int(item.get("keep_until", 0)),
         )
 
-    def start(self, job_id: str) -> Job:
+    def start(self, job_id: str, keep_until: int = 0) -> Job:
         self._update(
             job_id,
             "SET #s = :running",
             _NOT_FINAL + " AND expires_at > :now",
             {":running": JobStatus.RUNNING.value, ":now": int(self._clock()), **_FINAL_VALUES},
+            keep_until=keep_until,
         )
         job = self.get(job_id)
         if job is None:
             raise JobNotFoundError(job_id)
         return job
 
-    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+    def save_variant(
+        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+    ) -> None:
         self._table.put(
             {
                 "pk": variant_key(job_id, index),
                 "kind": "variant",
                 "data": pack(payload),
-                "expires_at": self._expiry(),
+                "expires_at": self._expiry(keep_until),
             }
         )
         # ADD to a set is idempotent: a redelivered variant does not count twice.
         self._update(
-            job_id, "ADD done_indexes :idx", _NOT_FINAL, {":idx": {index}, **_FINAL_VALUES}
+            job_id,
+            "ADD done_indexes :idx",
+            _NOT_FINAL,
+            {":idx": {index}, **_FINAL_VALUES},
+            keep_until=keep_until,
         )
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
@@ -135,7 +145,7 @@ class DynamoDBJobStore:
             if int(item.get("expires_at", 0)) > now
         }
 
-    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
         self._update(
             job_id,
             "SET #s = :completed, summary = :summary",
@@ -145,15 +155,17 @@ class DynamoDBJobStore:
                 ":running": JobStatus.RUNNING.value,
                 ":summary": json.dumps(summary, separators=(",", ":")),
             },
+            keep_until=keep_until,
         )
 
-    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
         self._update(
             job_id,
             "SET #s = :failed, #e = :error",
             _NOT_FINAL,
             {":error": json.dumps(error), **_FINAL_VALUES},
             names={"#e": "error"},
+            keep_until=keep_until,
         )
 
     def _update(
@@ -163,9 +175,11 @@ class DynamoDBJobStore:
         condition: str,
         values: dict[str, Any],
         names: dict[str, str] | None = None,
+        keep_until: int = 0,
     ) -> None:
-        """A conditional update that also refreshes the TTL and moves the live count."""
-        new_expiry = self._expiry()
+        """A conditional update that also refreshes the TTL and moves the live count
+        (a job kept until a given time keeps that expiry, and is not counted)."""
+        new_expiry = self._expiry(keep_until)
         refresh = (
             f"{expression}, expires_at = :exp"
             if "SET" in expression
@@ -183,5 +197,5 @@ class DynamoDBJobStore:
         except ConditionFailedError as error:
             action = expression.split()[1]
             raise JobStateError(f"job {job_id}: {action} not allowed in its state") from error
-        if "expires_at" in old:
+        if "expires_at" in old and not keep_until:
             self.live_counter.move(float(old["expires_at"]), new_expiry)

@@ -19,17 +19,21 @@ class JobStore(Protocol):
     def get_many(self, job_ids: list[str]) -> dict[str, Job]:
         """The live jobs among ``job_ids``, by id."""
 
-    def start(self, job_id: str) -> Job:
+    # ``keep_until`` (a job's own, see ``Job.keep_until``): the expiry every write keeps.
+
+    def start(self, job_id: str, keep_until: int = 0) -> Job:
         """Mark a queued (or interrupted running) job as running and return it."""
 
-    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+    def save_variant(
+        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+    ) -> None:
         """Store one finished variant; saving the same index twice keeps one copy."""
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
         """The variants saved so far, by index."""
 
-    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
         """Mark a running job completed (``JobStateError`` if it already ended)."""
 
-    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
         """Mark a job failed unless it already ended."""

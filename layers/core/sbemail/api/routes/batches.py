@@ -66,6 +66,8 @@ def submit_batch() -> Response:
         "total": len(batch.items),
         "items": [_links(item, batch.id, batch.store_id) for item in batch.items],
     }
+    if batch.state.get("warnings"):
+        document["warnings"] = batch.state["warnings"]
     return json_response(202, document)
 
 
@@ -90,6 +92,10 @@ def batch_status(batch_id: str) -> Response:
         "progress": progress,
         "items": [_links(item, batch.id, store_id) for item in items],
     }
+    if batch.mode == "economy":  # where its provider batch is: submitted, ended
+        document["economy"] = {"phase": batch.state.get("phase", "new")}
+    if batch.state.get("warnings"):
+        document["warnings"] = batch.state["warnings"]
     return json_response(200, document)
 
 
