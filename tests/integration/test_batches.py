@@ -83,6 +83,9 @@ def test_a_mixed_batch_generates_only_its_new_distinct_requests(
     statuses, progress = batches.status(batch)
     assert progress == {"done": 30, "failed": 5, "total": 35}
     assert [s["status"] for s in statuses[:30]] == ["completed"] * 30
+    clock.now += 42
+    assert batches.completion_latency(batch, progress) == 42  # reported once...
+    assert batches.completion_latency(batch, progress) is None  # ...not at every read
     for index in (0, 15, 25):
         entry, job = batches.item(batch, index)
         result = generation.result(job) if job is not None else entry["result"]

@@ -204,6 +204,15 @@ class BatchService:
         }
         return statuses, progress
 
+    def completion_latency(self, batch: Batch, progress: dict[str, int]) -> float | None:
+        """Seconds from a standard batch's acceptance to the first status read that found
+        every item ended (an upper bound: no worker knows its job's batch), reported once
+        per batch; ``None`` otherwise. Economy batches report theirs from the poller."""
+        if batch.mode != "standard" or progress["done"] + progress["failed"] < progress["total"]:
+            return None
+        now = self._clock()
+        return now - batch.created_at if self._store.record_completion(batch.id, now) else None
+
     def item(self, batch: Batch, index: int) -> tuple[dict[str, Any], Job | None]:
         """Item ``index``: its entry and its job (``None`` for a cached or invalid item);
         an item answered from the cache carries its ``result``."""

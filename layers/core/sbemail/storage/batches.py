@@ -114,6 +114,20 @@ class DynamoDBBatchStore:
             values={":state": pack(state)},
         )
 
+    def record_completion(self, batch_id: str, at: float) -> bool:
+        """Note when a batch was first seen complete; ``False`` if that was noted before
+        (so exactly one observer reports its latency)."""
+        try:
+            self._table.update(
+                batch_key(batch_id),
+                "SET completed_at = :at",
+                condition="attribute_exists(pk) AND attribute_not_exists(completed_at)",
+                values={":at": str(at)},
+            )
+        except ConditionFailedError:
+            return False
+        return True
+
     # Open economy batches are listed in one item (a string set), so the poller finds
     # them with one read, never a scan, whatever the table holds.
 

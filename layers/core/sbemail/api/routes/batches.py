@@ -85,6 +85,9 @@ def batch_status(batch_id: str) -> Response:
     batch = batches.get(batch_id, store_id)
     items, progress = batches.status(batch)
     finished = progress["done"] + progress["failed"] == progress["total"]
+    latency = batches.completion_latency(batch, progress)
+    if latency is not None:
+        metrics.add_metric("BatchLatency", MetricUnit.Seconds, latency)
     document = {
         "batchId": batch.id,
         "mode": batch.mode,
