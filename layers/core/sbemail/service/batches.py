@@ -29,7 +29,7 @@ from ..content.openai_batches import WINDOW_SECONDS
 from ..domain import GenerateRequest
 from ..queue import JobQueue
 from ..storage import Batch, DynamoDBBatchStore, Job, JobStatus
-from .errors import InvalidRequestError, JobUnavailableError
+from .errors import InvalidRequestError, JobUnavailableError, ServiceError
 from .generate import GenerationService
 from .requests import new_job_id
 
@@ -55,14 +55,14 @@ class BatchSubmission:
 
 
 class BatchError(JobUnavailableError):
-    """No such batch (unknown, expired, or another store's)."""
+    """No such batch (unknown, expired, or another store's): a 404 like an unknown job."""
 
     code = "batch_not_found"
 
     def __init__(self, batch_id: str) -> None:
-        super().__init__(batch_id)
-        self.message = "no such batch (unknown, expired, or not yours)"
-        self.args = (self.message,)
+        ServiceError.__init__(self, "no such batch (unknown, expired, or not yours)")
+        self.job_id = batch_id
+        self.batch_id = batch_id
 
 
 class BatchService:
