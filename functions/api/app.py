@@ -25,6 +25,7 @@ map_errors(app, logger)
 app.include_router(routes.generation)
 app.include_router(routes.operations)
 app.include_router(routes.brands)
+app.include_router(routes.batches)
 contract.publish(app)  # GET /api/openapi.json
 
 

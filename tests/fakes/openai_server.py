@@ -144,6 +144,9 @@ class FakeOpenAI:
         self._arrivals: Counter[str] = Counter()
         self._prefixes: dict[str, list[list[int]]] = {}
         self._stopping = threading.Event()
+        # More routes (files, batches: ``openai_batches.FakeBatches``): an object whose
+        # ``serve(method, path, headers, body)`` answers ``(status, bytes, type)`` or None.
+        self.extension: Any = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -275,8 +278,24 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
 
+        def _extended(self, method: str, raw: bytes) -> bool:
+            """Whether the plugged-in extension answered this request."""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            answer = (
+                fake.extension.serve(method, self.path, headers, raw) if fake.extension else None
+            )
+            if answer is not None:
+                self._send(*answer)
+            return answer is not None
+
+        def do_GET(self) -> None:
+            if not self._extended("GET", b""):
+                self._error(404, "invalid_request_error", f"unknown path {self.path}", None)
+
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self._extended("POST", raw):
+                return
             try:
                 body = json.loads(raw)
             except ValueError:

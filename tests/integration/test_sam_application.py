@@ -53,7 +53,7 @@ def test_build_produces_an_arm64_layer_with_package_blocks_and_handlers(tmp_path
     native = list((layer / "python").rglob("*.so"))
     assert native and all("x86_64" not in p.name for p in native)
     assert any("aarch64" in p.name for p in native)
-    for function in ("ApiFunction", "WorkerFunction", "CleanupFunction"):
+    for function in ("ApiFunction", "WorkerFunction", "CleanupFunction", "BatchPollerFunction"):
         assert [p.name for p in (build_dir / function).iterdir()] == ["app.py"]
 
 
@@ -112,6 +112,10 @@ def test_the_sam_transform_accepts_the_template_and_guards_operations(auth: str)
         "POST /api/email/generate",
         "POST /api/generate-emails",
         "GET /api/email/jobs/{jobId}",
+        # batch routes, authorised like the generation routes
+        "POST /api/email/batch",
+        "GET /api/email/batches/{batchId}",
+        "GET /api/email/batches/{batchId}/items/{index}",
     }
 
 

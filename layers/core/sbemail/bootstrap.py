@@ -27,11 +27,14 @@ from .content import (
     SessionPool,
     open_content_model,
 )
+from .content.openai_batches import WINDOW_SECONDS
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
 from .queue import SQSJobQueue
 from .service import (
+    BatchService,
     BrandLookupService,
+    EconomyService,
     GenerationService,
     GenerationSettings,
     Limits,
@@ -39,6 +42,7 @@ from .service import (
     WarmingService,
 )
 from .storage import (
+    DynamoDBBatchStore,
     DynamoDBBrandCache,
     DynamoDBJobStore,
     DynamoDBResponseCache,
@@ -59,6 +63,8 @@ class Services:
     operations: OperationsService
     brands: BrandLookupService
     warming: WarmingService
+    batches: BatchService
+    economy: EconomyService
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -196,12 +202,13 @@ def _build_services() -> Services:
         max_ttl_seconds=round(settings.cache_max_ttl_hours * 3600),
     )
     brands = build_brand_lookup(settings, table)
+    queue = SQSJobQueue(sqs, settings.queue_url)
     generation = GenerationService(
         brands=brands,
         library=library,
         content=content,
         store=store,
-        queue=SQSJobQueue(sqs, settings.queue_url),
+        queue=queue,
         cache=response_cache,
         settings=GenerationSettings(
             default_variants=settings.default_variants,
@@ -219,9 +226,30 @@ def _build_services() -> Services:
         pool_stats=pool_gauge.snapshot,
         limits=Limits(settings.store_ttl_minutes, settings.store_max_entries),
     )
+    # Batches: many requests in one call, admitted by the generation service; economy
+    # batches go through OpenAI's Batch API (when the model speaks it), run by a poller.
+    batch_store = DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60)
+    economy = EconomyService(generation, batch_store, content)
+    batches = BatchService(
+        generation,
+        batch_store,
+        queue,
+        economy=lambda: economy.available,
+        economy_ttl_seconds=WINDOW_SECONDS + settings.batch_ttl_minutes * 60,
+    )
     warming = WarmingService(generation)
     return Services(
-        settings, library, table, content, store, generation, operations, brands, warming
+        settings,
+        library,
+        table,
+        content,
+        store,
+        generation,
+        operations,
+        brands,
+        warming,
+        batches,
+        economy,
     )
 
 

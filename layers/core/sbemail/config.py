@@ -74,6 +74,8 @@ class Settings:
     brand_cache_days: float = 30.0
     # Adaptive TTL: hits slide a cache entry's expiry, up to this long after it was made.
     cache_max_ttl_hours: float = 24.0
+    # Batches (POST /api/email/batch): how long a batch record stays readable.
+    batch_ttl_minutes: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -141,4 +143,5 @@ class Settings:
             ),
             brand_cache_days=number("BRAND_CACHE_DAYS", cls.brand_cache_days),
             cache_max_ttl_hours=number("CACHE_MAX_TTL_HOURS", cls.cache_max_ttl_hours),
+            batch_ttl_minutes=int(number("BATCH_TTL_MINUTES", cls.batch_ttl_minutes)),
         )

@@ -42,6 +42,8 @@ class _Run:
     deadline: float
     tally: Tally = field(default_factory=Tally)
     usage: Usage = field(default_factory=Usage)
+    batch_usage: Usage = field(default_factory=Usage)
+    """Tokens of an answer that came through the Batch API (billed at batch prices)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,18 @@ class OpenAICompatibleContentModel(ABC):
         return self._client
 
     def write(self, brief: VariantBrief) -> WrittenCopy:
-        """The reviewed copy for ``brief``.
+        """The reviewed copy for ``brief`` (see ``_complete`` for what may be raised)."""
+        return self._complete(brief, None)
+
+    def write_answered(self, brief: VariantBrief, answer: Reply) -> WrittenCopy:
+        """The reviewed copy for ``brief`` from an ``answer`` the Batch API already gave
+        to this provider's request: reviewed, repaired and (when still wrong) corrected
+        with one live call, exactly as a live answer is; the answer's tokens are billed
+        at batch prices, a corrective call's at live prices."""
+        return self._complete(brief, answer)
+
+    def _complete(self, brief: VariantBrief, answered: Reply | None) -> WrittenCopy:
+        """The reviewed copy for ``brief``, asking the model unless ``answered``.
 
         Raises:
             ContentUnavailableError: transient failures outlasted attempts or budget.
@@ -107,7 +120,10 @@ class OpenAICompatibleContentModel(ABC):
         """
         prompt = build_prompt(brief)
         run = _Run(deadline=self._retrier.deadline())
-        reply = self._ask(prompt, None, run)
+        if answered is None:
+            reply = self._ask(prompt, None, run)
+        else:
+            reply, run.batch_usage = answered, answered.usage
         answer = self._read(reply)
         review = self._review(brief, answer, final=False)
         corrections = 0
@@ -175,9 +191,11 @@ class OpenAICompatibleContentModel(ABC):
         ``cost_usd`` is ``None`` when the model has no price: unknown, never reported as
         free. A priced model that used no tokens costs ``0.0``.
         """
-        cost_usd: float | None = self._prices.cost(self.model, run.usage)
+        live = self._prices.cost(self.model, run.usage)
+        batch = self._prices.cost(self.model, run.batch_usage, batch=True)
+        cost_usd = None if live is None or batch is None else round(live + batch, 8)
         return {
-            "usage": run.usage,
+            "usage": run.usage + run.batch_usage,
             "cost_usd": cost_usd,
             "attempts": run.tally.attempts,
             "retries": run.tally.retries,

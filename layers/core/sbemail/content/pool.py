@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..domain import VariantBrief
 from .errors import ContentError, SessionPoolTimeoutError
@@ -167,6 +167,18 @@ class PooledContentModel:
             retries=written.retries,
             corrections=written.corrections,
         )
+        return written
+
+    def write_answered(self, brief: VariantBrief, answer: Any) -> WrittenCopy:
+        """``write`` from an answer the Batch API gave (see the providers'
+        ``write_answered``); a corrective call, if needed, runs on the session."""
+        try:
+            with self.pool.session() as session:
+                written = session.write_answered(brief, answer)  # type: ignore[attr-defined]
+        except ContentError as error:
+            self._count(failures=1, attempts=error.attempts, retries=error.retries)
+            raise
+        self._count(written=1, attempts=written.attempts, corrections=written.corrections)
         return written
 
     def pool_stats(self) -> dict[str, float | int]:

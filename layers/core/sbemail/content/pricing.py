@@ -71,6 +71,10 @@ DEFAULT_PRICES: Mapping[str, ModelPrice] = {
 }
 
 
+BATCH_PRICE_FACTOR = 0.5
+"""What OpenAI's Batch API bills relative to the standard tier (half, in a 24 h window)."""
+
+
 class PriceTable:
     """Model name → price. A model without a price is unpriced (``cost`` is ``None``),
     never free: local servers' models, new or misspelt names alike."""
@@ -109,15 +113,18 @@ class PriceTable:
         """Whether ``model`` has a price, so that its costs can be reported at all."""
         return self.price(model) is not None
 
-    def cost(self, model: str, usage: Usage) -> float | None:
-        """USD for ``usage`` on ``model``, or ``None`` when the model has no price.
+    def cost(self, model: str, usage: Usage, batch: bool = False) -> float | None:
+        """USD for ``usage`` on ``model``, or ``None`` when the model has no price;
+        ``batch``: answered through the Batch API, billed at ``BATCH_PRICE_FACTOR``.
 
         ``None`` means *unknown*, not zero: callers that add costs up must report a
         total with an unpriced part as incomplete rather than treat ``None`` as 0.
         A priced model that used no tokens costs ``0.0``.
         """
         price = self.price(model)
-        return round(price.cost(usage), 8) if price is not None else None
+        if price is None:
+            return None
+        return round(price.cost(usage) * (BATCH_PRICE_FACTOR if batch else 1.0), 8)
 
 
 def _price(model: str, spec: object) -> ModelPrice:

@@ -15,6 +15,7 @@ from typing import Any
 from .base import FollowUp, OpenAICompatibleContentModel, Reply, expect
 from .ports import Usage
 from .prompts import SCHEMA_NAME, CopyPrompt, echo
+from .retry import UnreadableReplyError
 
 
 class ResponsesContentModel(OpenAICompatibleContentModel):
@@ -65,6 +66,24 @@ class ResponsesContentModel(OpenAICompatibleContentModel):
             "Responses API object",
         )
         return Reply(response.output_text or "", _usage(response.usage), _problem(response))
+
+
+def batch_reply(body: Any) -> Reply:
+    """A ``/v1/responses`` answer as the Batch API's output file holds it (the response
+    object as JSON), read as a live answer is.
+
+    Raises:
+        UnreadableReplyError: the body is not a Responses API object.
+    """
+    from openai.types.responses import Response
+    from pydantic import ValidationError
+
+    try:
+        response = Response.model_validate(body)
+    except ValidationError as error:
+        message = f"the batch answer was not a Responses API object: {str(error)[:200]}"
+        raise UnreadableReplyError(message) from None
+    return Reply(response.output_text or "", _usage(response.usage), _problem(response))
 
 
 def _usage(usage: Any) -> Usage:

@@ -48,6 +48,8 @@ REQUEST_SECONDS_VARIABLE = "SBEMAIL_LOCAL_REQUEST_SECONDS"
 MAX_THREADS_VARIABLE = "SBEMAIL_LOCAL_MAX_THREADS"
 # How many SQS batches the local worker runs at once (the cloud's WorkerMaxConcurrency).
 WORKERS_VARIABLE = "SBEMAIL_LOCAL_WORKERS"
+# How often economy batches are polled (the cloud's schedule is 5 minutes; 0: never).
+BATCH_POLL_SECONDS = "SBEMAIL_LOCAL_BATCH_POLL_SECONDS"
 
 
 def project_root() -> Path:
@@ -108,6 +110,14 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
         schedule = CleanupSchedule(cleanup, interval, after=bound_memory)
         schedule.start()
         parts.append(schedule)
+    poll_interval = float(os.environ.get(BATCH_POLL_SECONDS) or 30)
+    if poll_interval > 0:  # the same runner as the cleanup: one handler on a timer
+        batch_poller = load_handler(
+            root / "functions" / "batch_poller" / "app.py", "sbemail_local_batch_poller"
+        )
+        poll_schedule = CleanupSchedule(batch_poller, poll_interval)
+        poll_schedule.start()
+        parts.append(poll_schedule)
     server = make_server(
         host,
         port,

@@ -3,15 +3,93 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Sequence
 from typing import Any
+
+from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_random_exponential
+
+logger = logging.getLogger(__name__)
+
+BATCH_LIMIT = 10
+"""Entries per ``SendMessageBatch`` call, SQS's own limit."""
 
 
 class SQSJobQueue:
     """Sends one message per job; the worker's event source reads them in batches."""
 
-    def __init__(self, client: Any, queue_url: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        queue_url: str,
+        attempts: int = 4,
+        wait: Any = None,
+    ) -> None:
         self._client = client
         self._url = queue_url
+        self._attempts = attempts
+        self._wait = wait if wait is not None else wait_random_exponential(multiplier=0.1, max=2)
 
     def send(self, job_id: str) -> None:
-        self._client.send_message(QueueUrl=self._url, MessageBody=json.dumps({"jobId": job_id}))
+        self._client.send_message(QueueUrl=self._url, MessageBody=_body(job_id))
+
+    def send_many(self, job_ids: Sequence[str]) -> list[str]:
+        """Queue many jobs, ten to a ``SendMessageBatch`` call.
+
+        ``SendMessageBatch`` succeeds as a call even when some of its entries fail (SQS
+        throttling one, an internal error on another): each failed entry is sent again,
+        with backoff, up to ``attempts`` times. Entries SQS blames on the sender are not
+        retried (they would fail the same way). Whatever is still unsent is returned.
+        """
+        unsent: list[str] = []
+        ids = list(dict.fromkeys(job_ids))
+        for start in range(0, len(ids), BATCH_LIMIT):
+            unsent.extend(self._send_group(ids[start : start + BATCH_LIMIT]))
+        return unsent
+
+    def _send_group(self, group: list[str]) -> list[str]:
+        pending = list(group)
+        final: list[str] = []
+
+        def attempt() -> list[str]:
+            nonlocal pending
+            pending, rejected = self._send_once(pending)
+            final.extend(rejected)
+            return pending
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=self._wait,
+            retry=retry_if_result(bool),  # some entries are still to send
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else [],
+            reraise=False,
+        )
+        left: list[str] = retrying(attempt)
+        if left or final:
+            logger.error("could not queue %d of %d jobs", len(left) + len(final), len(group))
+        return [*final, *left]
+
+    def _send_once(self, job_ids: list[str]) -> tuple[list[str], list[str]]:
+        """One ``SendMessageBatch``: (entries to try again, entries never to retry).
+
+        A call that fails as a whole (connection lost, throttled) is retried whole.
+        """
+        entries = [
+            {"Id": str(number), "MessageBody": _body(job_id)}
+            for number, job_id in enumerate(job_ids)
+        ]
+        try:
+            response = self._client.send_message_batch(QueueUrl=self._url, Entries=entries)
+        except Exception:
+            logger.warning("SendMessageBatch failed as a whole; retrying", exc_info=True)
+            return job_ids, []
+        again: list[str] = []
+        rejected: list[str] = []
+        for failure in response.get("Failed", []):
+            job_id = job_ids[int(failure["Id"])]
+            (rejected if failure.get("SenderFault") else again).append(job_id)
+        return again, rejected
+
+
+def _body(job_id: str) -> str:
+    return json.dumps({"jobId": job_id})

@@ -1,6 +1,8 @@
 """Use cases: generating emails as jobs, and operating the service."""
 
+from .batches import BatchError, BatchService, BatchSubmission
 from .brand_lookup import BrandLookup, BrandLookupService
+from .economy import AnsweredContent, EconomyService
 from .errors import (
     BrandLookupError,
     BrandLookupFailedError,
@@ -17,12 +19,17 @@ from .warming import MAX_WARM_REQUESTS, WarmingService
 
 __all__ = [
     "MAX_WARM_REQUESTS",
+    "AnsweredContent",
+    "BatchError",
+    "BatchService",
+    "BatchSubmission",
     "BrandLookup",
     "BrandLookupError",
     "BrandLookupFailedError",
     "BrandLookupService",
     "BrandLookupUnavailableError",
     "BrandNotFoundError",
+    "EconomyService",
     "GenerationService",
     "GenerationSettings",
     "InvalidRequestError",

@@ -91,20 +91,42 @@ class GenerationService:
     def submit(self, body: Any, warm: bool = False) -> Submission:
         """Answer from the cache, attach to an identical job in flight, or start a job.
 
+        ``warm`` (cache warming) counts neither a hit nor a miss, extends a cached entry to
+        its cap and makes the entry of the job it starts or joins start at the cap (the
+        cache's claim carries the mark to ``fill``).
+        """
+        return self.admit(self.parse(body), warm=warm)
+
+    def parse(self, body: Any) -> GenerateRequest:
+        """A valid request from a body (``InvalidRequestError`` naming every bad field).
+
         A body naming its brand by ``brandDomain`` gets that brand's ``brandData`` first
-        (``BrandLookupService.with_brand``); the job stores the brand itself. ``warm``
-        (cache warming) counts neither a hit nor a miss, extends a cached entry to its cap
-        and makes the entry of the job it starts or joins start at the cap (the cache's
-        claim carries the mark to ``fill``).
+        (``BrandLookupService.with_brand``); the job stores the brand itself.
         """
         if self._brands is not None and isinstance(body, dict):
             body = self._brands.with_brand(body)
-        request = parse_request(
+        return parse_request(
             body,
             self._settings.default_variants,
             self._settings.max_text_chars,
             self._settings.max_brief_chars,
         )
+
+    def request_key(self, request: GenerateRequest) -> str:
+        """What identical requests share (their store and cache digest): one generation."""
+        return f"{request.store_id}\n{self._digest(request)}"
+
+    def admit(
+        self,
+        request: GenerateRequest,
+        enqueue: bool = True,
+        keep_until: int = 0,
+        warm: bool = False,
+    ) -> Submission:
+        """Answer a valid request from the cache, attach it to an identical job in flight,
+        or create its job; ``enqueue=False`` leaves a new job for the caller to queue (a
+        batch sends its jobs ten to a call) and to ``unqueue`` if that fails, or to run
+        otherwise (an economy batch); ``keep_until`` is the new job's (``Job``)."""
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
@@ -128,7 +150,13 @@ class GenerationService:
             ):
                 key = claim.key
                 break
-        self._start_job(request, job_id, key)
+        job = self._create_job(request, job_id, key, keep_until)
+        if enqueue:
+            try:
+                self._queue.send(job.id)
+            except Exception:
+                self.unqueue(job.id)
+                raise
         self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
 
@@ -163,7 +191,9 @@ class GenerationService:
         except Exception:
             logger.exception("could not count a cache %s", "hit" if hit else "miss")
 
-    def _start_job(self, request: GenerateRequest, job_id: str, cache_key: str) -> None:
+    def _create_job(
+        self, request: GenerateRequest, job_id: str, cache_key: str, keep_until: int = 0
+    ) -> Job:
         job = Job(
             id=job_id,
             store_id=request.store_id,
@@ -172,14 +202,37 @@ class GenerationService:
             total=request.variants,
             created_at=self._clock(),
             cache_key=cache_key,
+            keep_until=keep_until,
         )
         self._store.create(job)
+        return job
+
+    def unqueue(self, job_id: str, reason: str = "could not queue") -> None:
+        """Fail a job that could not be queued (no worker will ever run it) and free its
+        cache key, so the caller sees why and the next identical request generates."""
+        job = self._store.get(job_id)
+        error = {"code": "queue_unavailable", "message": reason}
         try:
-            self._queue.send(job.id)
-        except Exception:
-            self._store.fail(job.id, {"code": "queue_unavailable", "message": "could not queue"})
+            self._store.fail(job_id, error, **_kept(job))
+        except JobStateError:
+            return
+        if job is not None:
             self._release(job)
-            raise
+
+    def pending_briefs(self, job_id: str) -> list[VariantBrief]:
+        """The briefs of a live job's variants not yet stored (none for an ended job):
+        what ``run`` would write, for callers that get the copy written elsewhere."""
+        job = self._store.get(job_id)
+        if job is None or job.status.final:
+            return []
+        request = GenerateRequest.model_validate(job.request)
+        stored = self._store.variants(job_id, job.total)
+        briefs = plan_briefs(self._library, request, request_seed(request))
+        return [brief for brief in briefs if brief.variant_index not in stored]
+
+    def jobs(self, job_ids: list[str]) -> dict[str, Job]:
+        """The live jobs among ``job_ids``, read together (expired or unknown ones absent)."""
+        return self._store.get_many(job_ids)
 
     def status(self, job_id: str, store_id: str | None = None) -> Job:
         """The live job (``JobUnavailableError`` if unknown, expired or another store's)."""
@@ -225,14 +278,21 @@ class GenerationService:
 
     # -- worker side ---------------------------------------------------------------------
 
-    def run(self, job_id: str, lease_seconds: float | None = None) -> dict[str, int]:
+    def run(
+        self,
+        job_id: str,
+        lease_seconds: float | None = None,
+        content: ContentModel | None = None,
+    ) -> dict[str, int]:
         """Generate every variant not yet stored, then complete the job.
 
         Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
         variants already stored are not generated again, so a crashed attempt resumes.
         With ``lease_seconds`` (the worker's remaining time) the job is leased while it
         runs: a second delivery arriving meanwhile leaves it to the first instead of
-        writing every variant again; a failed attempt gives its lease back.
+        writing every variant again; a failed attempt gives its lease back. ``content``
+        writes the copy instead of the service's model (an economy batch's answers, with
+        the live model behind them).
 
         Returns:
             what this run did, by metric name (``tally``): nothing for a finished job
@@ -242,23 +302,26 @@ class GenerationService:
         if job is None or job.status.final:
             return tally([])
         if lease_seconds is None:
-            return self._run(self._store.start(job_id))
+            return self._run(self._store.start(job_id, keep_until=job.keep_until), content)
         holder = new_job_id()
         try:
-            job = self._store.start(job_id, lease_seconds=lease_seconds, holder=holder)
+            job = self._store.start(
+                job_id, lease_seconds=lease_seconds, holder=holder, keep_until=job.keep_until
+            )
         except JobLeasedError:
             logger.info("job %s is running in another delivery; leaving it to that one", job_id)
             return tally([])
         try:
-            return self._run(job)
+            return self._run(job, content)
         except BaseException:
             with contextlib.suppress(Exception):  # the lease then runs out by itself
                 self._store.release(job_id, holder)
             raise
 
-    def _run(self, job: Job) -> dict[str, int]:
+    def _run(self, job: Job, content: ContentModel | None) -> dict[str, int]:
         job_id = job.id
         started = self._clock()
+        content = content or self._content
         request = GenerateRequest.model_validate(job.request)
         theme, fell_back = resolve_theme(request.brand, request.aesthetic)
         briefs = plan_briefs(self._library, request, request_seed(request))
@@ -270,13 +333,13 @@ class GenerationService:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 # Each variant is stored the moment it is made, whichever finishes first:
                 # its progress (and a streaming caller's event) does not wait for others.
-                pending = {pool.submit(self._variant, b, theme): b for b in todo}
+                pending = {pool.submit(self._variant, content, b, theme): b for b in todo}
                 for future in as_completed(pending):
                     index, payload = pending[future].variant_index, future.result()
-                    self._store.save_variant(job_id, index, payload)
+                    self._store.save_variant(job_id, index, payload, **_kept(job))
                     variants[index] = payload
                     made.append(payload)
-        warnings = list(self._content.warnings)
+        warnings = list(content.warnings)
         if fell_back:
             warnings.append(f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}")
         self._finish(job, variants, theme, warnings, started)
@@ -292,7 +355,7 @@ class GenerationService:
     ) -> None:
         """Complete (or fail) the job from its variants, and cache the result."""
         if not any("html" in v for v in variants.values()):
-            self._store.fail(job.id, failure_document(variants))
+            self._store.fail(job.id, failure_document(variants), **_kept(job))
             self._release(job)
             return
         summary: dict[str, Any] = {
@@ -304,7 +367,7 @@ class GenerationService:
         if warnings:
             summary["warnings"] = warnings
         try:
-            self._store.complete(job.id, summary)
+            self._store.complete(job.id, summary, **_kept(job))
         except JobStateError:
             return  # another delivery finished it first
         if self._cache is not None and job.cache_key:
@@ -322,7 +385,7 @@ class GenerationService:
             return
         error = failure_document(self._store.variants(job_id, job.total))  # billed so far
         try:
-            self._store.fail(job_id, {**error, "message": reason[:1000]})
+            self._store.fail(job_id, {**error, "message": reason[:1000]}, **_kept(job))
         except JobStateError:
             return
         self._release(job)
@@ -334,7 +397,11 @@ class GenerationService:
             except Exception:
                 logger.exception("could not release the cache claim of job %s", job.id)
 
-    def _variant(self, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
-        return write_variant(
-            self._content, brief, theme, self._settings.unsubscribe_target, self._clock
-        )
+    def _variant(self, content: ContentModel, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
+        return write_variant(content, brief, theme, self._settings.unsubscribe_target, self._clock)
+
+
+def _kept(job: Job | None) -> dict[str, int]:
+    """``keep_until`` for the store's writes, given only for a job that has one (other
+    stores of the port may predate it)."""
+    return {"keep_until": job.keep_until} if job is not None and job.keep_until else {}

@@ -1,5 +1,6 @@
 """Storage: jobs, cached responses and counters in the service's DynamoDB table."""
 
+from .batches import Batch, DynamoDBBatchStore
 from .brands import CachedBrand, DynamoDBBrandCache
 from .cache import DynamoDBResponseCache
 from .cache_entries import Claim, cache_digest, entry_key
@@ -11,9 +12,11 @@ from .sweeper import SweepReport, TableSweeper
 from .table import ConditionFailedError, Table
 
 __all__ = [
+    "Batch",
     "CachedBrand",
     "Claim",
     "ConditionFailedError",
+    "DynamoDBBatchStore",
     "DynamoDBBrandCache",
     "DynamoDBJobStore",
     "DynamoDBResponseCache",

@@ -52,11 +52,11 @@ class DynamoDBJobStore:
         self._clock = clock
         self.live_counter = ExpiryBuckets(table, "jobs", ttl_seconds, clock=clock)
 
-    def _expiry(self) -> int:
-        return int(self._clock()) + self._ttl
+    def _expiry(self, keep_until: int = 0) -> int:
+        return max(int(self._clock()) + self._ttl, keep_until)
 
     def create(self, job: Job) -> None:
-        expires_at = self._expiry()
+        expires_at = self._expiry(job.keep_until)
         try:
             self._table.put(
                 {
@@ -68,16 +68,27 @@ class DynamoDBJobStore:
                     "total": job.total,
                     "created_at": str(job.created_at or self._clock()),
                     "cache_key": job.cache_key,
+                    "keep_until": job.keep_until,
                     "expires_at": expires_at,
                 },
                 condition="attribute_not_exists(pk)",
             )
         except ConditionFailedError as error:
             raise JobStateError(f"job {job.id} already exists") from error
-        self.live_counter.add(expires_at)
+        if not job.keep_until:  # the live count covers jobs on the store's TTL
+            self.live_counter.add(expires_at)
 
     def get(self, job_id: str) -> Job | None:
-        item = self._table.get(job_key(job_id))
+        return self._job(job_id, self._table.get(job_key(job_id)))
+
+    def get_many(self, job_ids: list[str]) -> dict[str, Job]:
+        """Live jobs by id, read 100 to a request (a batch's status costs one or two)."""
+        items = self._table.get_many(job_key(job_id) for job_id in job_ids)
+        found = {job_id: self._job(job_id, items.get(job_key(job_id))) for job_id in job_ids}
+        return {job_id: job for job_id, job in found.items() if job is not None}
+
+    def _job(self, job_id: str, item: dict[str, Any] | None) -> Job | None:
+        """The job an item holds, unless it is missing or past its TTL."""
         if not item or int(item.get("expires_at", 0)) <= self._clock():
             return None
         return Job(
@@ -91,9 +102,16 @@ class DynamoDBJobStore:
             summary=json.loads(item["summary"]) if "summary" in item else {},
             created_at=float(item.get("created_at", 0)),
             cache_key=str(item.get("cache_key", "")),
+            keep_until=int(item.get("keep_until", 0)),
         )
 
-    def start(self, job_id: str, lease_seconds: float | None = None, holder: str = "") -> Job:
+    def start(
+        self,
+        job_id: str,
+        lease_seconds: float | None = None,
+        holder: str = "",
+        keep_until: int = 0,
+    ) -> Job:
         """Running, and with ``lease_seconds`` leased to ``holder``.
 
         SQS delivers at least once (and a send retried after a lost answer queues the job
@@ -111,7 +129,13 @@ class DynamoDBJobStore:
             # rounded down: the lease never outlasts the invocation that holds it
             values |= {":until": now + math.floor(lease_seconds), ":holder": holder}
         try:
-            self._update(job_id, expression, condition, {**values, **_FINAL_VALUES})
+            self._update(
+                job_id,
+                expression,
+                condition,
+                {**values, **_FINAL_VALUES},
+                keep_until=keep_until,
+            )
         except JobStateError:
             item = self._table.get(job_key(job_id)) or {}
             status = item.get("status")
@@ -133,18 +157,24 @@ class DynamoDBJobStore:
                 values={":holder": holder},
             )
 
-    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+    def save_variant(
+        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+    ) -> None:
         self._table.put(
             {
                 "pk": variant_key(job_id, index),
                 "kind": "variant",
                 "data": pack(payload),
-                "expires_at": self._expiry(),
+                "expires_at": self._expiry(keep_until),
             }
         )
         # ADD to a set is idempotent: a redelivered variant does not count twice.
         self._update(
-            job_id, "ADD done_indexes :idx", _NOT_FINAL, {":idx": {index}, **_FINAL_VALUES}
+            job_id,
+            "ADD done_indexes :idx",
+            _NOT_FINAL,
+            {":idx": {index}, **_FINAL_VALUES},
+            keep_until=keep_until,
         )
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
@@ -156,7 +186,7 @@ class DynamoDBJobStore:
             if int(item.get("expires_at", 0)) > now
         }
 
-    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
         self._update(
             job_id,
             "SET #s = :completed, summary = :summary",
@@ -166,15 +196,17 @@ class DynamoDBJobStore:
                 ":running": JobStatus.RUNNING.value,
                 ":summary": json.dumps(summary, separators=(",", ":")),
             },
+            keep_until=keep_until,
         )
 
-    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
         self._update(
             job_id,
             "SET #s = :failed, #e = :error",
             _NOT_FINAL,
             {":error": json.dumps(error), **_FINAL_VALUES},
             names={"#e": "error"},
+            keep_until=keep_until,
         )
 
     def _update(
@@ -184,9 +216,11 @@ class DynamoDBJobStore:
         condition: str,
         values: dict[str, Any],
         names: dict[str, str] | None = None,
+        keep_until: int = 0,
     ) -> None:
-        """A conditional update that also refreshes the TTL and moves the live count."""
-        new_expiry = self._expiry()
+        """A conditional update that also refreshes the TTL and moves the live count
+        (a job kept until a given time keeps that expiry, and is not counted)."""
+        new_expiry = self._expiry(keep_until)
         refresh = (
             f"{expression}, expires_at = :exp"
             if "SET" in expression
@@ -204,5 +238,5 @@ class DynamoDBJobStore:
         except ConditionFailedError as error:
             action = expression.split()[1]
             raise JobStateError(f"job {job_id}: {action} not allowed in its state") from error
-        if "expires_at" in old:
+        if "expires_at" in old and not keep_until:
             self.live_counter.move(float(old["expires_at"]), new_expiry)

@@ -32,6 +32,9 @@ class Job:
     summary: dict[str, Any] = field(default_factory=dict)
     created_at: float = 0.0
     cache_key: str = ""
+    keep_until: int = 0
+    """Epoch seconds the job lives until whatever its updates (an economy batch's job
+    waits for its batch, up to a day); 0: the store's TTL after each update."""
 
 
 class StorageError(Exception):

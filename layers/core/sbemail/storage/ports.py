@@ -16,7 +16,18 @@ class JobStore(Protocol):
     def get(self, job_id: str) -> Job | None:
         """The live job, or ``None``."""
 
-    def start(self, job_id: str, lease_seconds: float | None = None, holder: str = "") -> Job:
+    def get_many(self, job_ids: list[str]) -> dict[str, Job]:
+        """The live jobs among ``job_ids``, by id."""
+
+    # ``keep_until`` (a job's own, see ``Job.keep_until``): the expiry every write keeps.
+
+    def start(
+        self,
+        job_id: str,
+        lease_seconds: float | None = None,
+        holder: str = "",
+        keep_until: int = 0,
+    ) -> Job:
         """Mark a queued (or interrupted running) job as running and return it.
 
         With ``lease_seconds``, ``holder`` also leases the job for that long:
@@ -26,14 +37,16 @@ class JobStore(Protocol):
     def release(self, job_id: str, holder: str) -> None:
         """End ``holder``'s lease early (its attempt failed); another's is left alone."""
 
-    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+    def save_variant(
+        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+    ) -> None:
         """Store one finished variant; saving the same index twice keeps one copy."""
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
         """The variants saved so far, by index."""
 
-    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
         """Mark a running job completed (``JobStateError`` if it already ended)."""
 
-    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
         """Mark a job failed unless it already ended."""

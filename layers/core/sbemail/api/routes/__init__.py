@@ -5,8 +5,9 @@ shares (``api.resolver``) and includes these routers, so adding a use case adds 
 here and one line there.
 """
 
+from .batches import router as batches
 from .brands import router as brands
 from .generation import router as generation
 from .operations import router as operations
 
-__all__ = ["brands", "generation", "operations"]
+__all__ = ["batches", "brands", "generation", "operations"]
