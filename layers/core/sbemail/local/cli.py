@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     service = start(args.host, args.port)
     print(f"SB Email Generator is running at {service.url}", flush=True)
-    print(f"Preview page: {service.url}/  (pick a sample brand, write a brief)", flush=True)
+    print(f"Open {service.url}/ to generate emails for your own brand", flush=True)
     print("Generate emails from a sample brand:", flush=True)
     print(
         f"  curl -s -X POST {service.url}/api/email/generate "

@@ -1,15 +1,30 @@
-"""The local preview page and the sample requests it (and people) can fetch.
+"""The local page (a marketer's form and gallery) and the sample requests it can fetch.
 
-Only the local server serves these; they are not part of the deployed API.
+Only the local server serves these; they are not part of the deployed API. The page is
+plain static files of our own (no build step, no CDN), so it works offline and could be
+served by any static host in front of the API.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-_PAGE = Path(__file__).with_name("static") / "preview.html"
+_STATIC = Path(__file__).with_name("static")
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+}
+# The page and everything it shows (emails in srcdoc frames inherit this policy): no
+# script but our own files, no plugins, no form posts or <base> elsewhere. Emails keep
+# their inline styles and remote images.
+_PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' https: http: data:; font-src 'self' https: data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 @dataclass(frozen=True)
@@ -17,13 +32,31 @@ class Page:
     status: int
     content_type: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class PreviewPages:
-    """``/`` (the preview page), ``/samples`` (names) and ``/samples/<name>`` (a request)."""
+    """``/`` (the page), ``/static/<file>`` (its styles and scripts), ``/samples``
+    (names) and ``/samples/<name>`` (a sample request)."""
 
     def __init__(self, samples_dir: Path) -> None:
-        self._page = _PAGE.read_bytes()
+        self._files = {
+            path.name: Page(
+                200,
+                _TYPES[path.suffix],
+                path.read_bytes(),
+                {"cache-control": "no-cache", "x-content-type-options": "nosniff"},
+            )
+            for path in sorted(_STATIC.iterdir())
+            if path.suffix in _TYPES
+        }
+        index = self._files["index.html"]
+        self._index = Page(
+            200,
+            index.content_type,
+            index.body,
+            {**index.headers, "content-security-policy": _PAGE_POLICY},
+        )
         self._samples = {
             path.stem.split("-", 1)[0]: path.read_bytes()
             for path in sorted(samples_dir.glob("*.json"))
@@ -33,15 +66,23 @@ class PreviewPages:
         """The page for ``path``, or ``None`` when the API should answer it."""
         if method != "GET":
             return None
-        if path in ("/", "/preview"):
-            return Page(200, "text/html; charset=utf-8", self._page)
+        if path in ("/", "/preview", "/index.html"):
+            return self._index
+        if path.startswith("/static/"):
+            name = path.removeprefix("/static/")
+            found = self._files.get(name) if name != "index.html" else None
+            return found or _not_found(f"no file {name!r}")
         if path == "/samples":
             return Page(200, "application/json", json.dumps(sorted(self._samples)).encode())
         if path.startswith("/samples/"):
             name = path.removeprefix("/samples/").removesuffix(".json").split("-", 1)[0]
             sample = self._samples.get(name)
             if sample is None:
-                error = {"error": {"code": "not_found", "message": f"no sample {name!r}"}}
-                return Page(404, "application/json", json.dumps(error).encode())
+                return _not_found(f"no sample {name!r}")
             return Page(200, "application/json", sample)
         return None
+
+
+def _not_found(message: str) -> Page:
+    error = {"error": {"code": "not_found", "message": message}}
+    return Page(404, "application/json", json.dumps(error).encode())
