@@ -162,7 +162,9 @@ def test_pasted_json_that_does_not_parse_is_explained_at_its_field(
     page.get_by_role("button", name="Use this profile").click()
 
     note = page.locator("#profile-json ~ .field-error")
-    assert "is not valid JSON" in note.inner_text()
+    assert "is not valid JSON: expected double-quoted property name at line 1, column" in (
+        note.inner_text()
+    )
     assert box.get_attribute("aria-invalid") == "true"
     assert note.get_attribute("id") in box.get_attribute("aria-describedby").split()
     assert page.evaluate("document.activeElement.id") == "error-summary"
@@ -270,3 +272,41 @@ def test_every_control_has_a_name_a_screen_reader_can_read(generator: GeneratorP
     assert page.get_by_role("group", name="Kind of email").count() == 1
     assert page.get_by_role("group", name="Product 2").count() == 1
     assert page.get_by_role("status").count() == 1
+
+
+def test_the_whole_form_is_used_with_the_keyboard_alone(generator: GeneratorPage) -> None:
+    page = generator.page
+
+    def focused() -> str:
+        return str(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+
+    page.keyboard.press("Tab")
+    assert focused() == "sample"
+    page.keyboard.press("ArrowDown")  # the first example
+    assert page.input_value("#sample") == "cedar"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Fill in"
+    assert page.get_by_label("Store name").input_value() == "Cedar & Ash Coffee"
+
+    order = [focused()]
+    while order[-1] != "generate" and len(order) < 200:
+        page.keyboard.press("Tab")
+        order.append(focused())
+    # in reading order: the examples, the brand, one stop for the email's kind, the brief
+    expected = ["clear-brand", "SUMMARY", "store-name", "store-url", "logo-url"]
+    assert order[1:6] == expected
+    assert order.index("colour-primary_color") < order.index("product-0-name")
+    assert sum(stop.startswith("type-") for stop in order) == 1
+    assert order.index("type-newsletter") < order.index("brief") < order.index("aesthetic")
+    assert order[-1] == "generate"
+
+    page.get_by_label("Variants").fill("1")
+    page.focus("#generate")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results:not([hidden]) article.variant", timeout=60_000)
+    assert focused() == "results-title"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Copy MJML of variant 1"
+    )
+    assert generator.errors == []

@@ -231,7 +231,9 @@ export function clearAll() {
 /** Say what else the profile brought, so nothing travels unseen. */
 function describeKept() {
   const parts = [];
-  const count = (value) => (Array.isArray(value) ? value.length : Object.keys(value || {}).length);
+  const given = (value) => value !== null && value !== undefined && value !== "";
+  const count = (value) => (Array.isArray(value) ? value : Object.values(value || {}))
+    .filter(given).length;
   if (keptBrand.slogan) { parts.push("slogan"); }
   if (keptBrand.tone) { parts.push("brand tone"); }
   if (count(keptBrand.fonts)) { parts.push("fonts"); }

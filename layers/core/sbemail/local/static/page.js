@@ -47,6 +47,19 @@ function useSample() {
   say(`Filled in with the example ${sample.brandData.store_name}. Change anything you like.`);
 }
 
+/** The parser's complaint in plain words, with where it is: ``… at line 3, column 5``. */
+function jsonProblem(message, source) {
+  const found = /^(.*?)(?:, ".*" is not valid JSON)?(?:,? in JSON)?(?: at position (\d+))?(?: \(line (\d+) column (\d+)\))?$/s
+    .exec(message.trim());
+  let [what, position, line, column] = found ? found.slice(1) : [message];
+  if (position !== undefined && line === undefined) {
+    const before = source.slice(0, Number(position)).split("\n");
+    [line, column] = [before.length, before[before.length - 1].length + 1];
+  }
+  what = what.charAt(0).toLowerCase() + what.slice(1);
+  return line === undefined ? what : `${what} at line ${line}, column ${column}`;
+}
+
 /** What a pasted text is: a request, a ``{brand: …}`` answer, or a profile itself. */
 function usePastedProfile() {
   clearErrors();
@@ -58,7 +71,8 @@ function usePastedProfile() {
   try {
     value = JSON.parse(source);
   } catch (error) {
-    problem(`is not valid JSON (${error.message}). Check for a missing comma, quote or brace`);
+    problem(`is not valid JSON: ${jsonProblem(error.message, source)}. `
+      + "Check for a missing comma, quote or brace");
     return;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
