@@ -17,7 +17,7 @@ function element(tag, className, text) {
   return node;
 }
 
-const number = (value) => Number(value || 0).toLocaleString("en-US");
+const grouped = (value) => Number(value || 0).toLocaleString("en-US");
 
 export function formatCost(cost) {
   if (cost === null || cost === undefined) { return "unknown (unpriced model)"; }
@@ -30,8 +30,8 @@ export function formatSize(bytes) {
 }
 
 function tokens(usage = {}) {
-  const cached = usage.cachedTokens ? ` (${number(usage.cachedTokens)} cached)` : "";
-  return `${number(usage.inputTokens)} in${cached} · ${number(usage.outputTokens)} out`;
+  const cached = usage.cachedTokens ? ` (${grouped(usage.cachedTokens)} cached)` : "";
+  return `${grouped(usage.inputTokens)} in${cached} · ${grouped(usage.outputTokens)} out`;
 }
 
 function slug(text) {
