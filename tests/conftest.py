@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,13 +90,24 @@ def local_url(local_server: LocalServer) -> str:
 @pytest.fixture(scope="session")
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     """Base URL of a freshly started ``sbemail-local`` on a free port."""
+    with running_local_server(Path(tmp_path_factory.mktemp("local"))) as server:
+        yield server
+
+
+@contextmanager
+def running_local_server(
+    log_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[LocalServer]:
+    """``sbemail-local`` on a free port, in its own process, without the caller's model
+    or table settings unless ``extra_env`` gives them (e.g. a fake OpenAI's URL)."""
     from sbemail.local.embedded import free_port
 
     port = free_port()
-    log_path = Path(tmp_path_factory.mktemp("local")) / "server.log"
+    log_path = log_dir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
     env["PORT"] = str(port)
     env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
+    env.update(extra_env or {})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "sbemail.local", "--port", str(port)],

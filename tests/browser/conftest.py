@@ -13,6 +13,7 @@ import shutil
 import struct
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,9 +108,16 @@ class GeneratorPage:
 
 @pytest.fixture
 def generator(browser, local_url: str) -> Iterator[GeneratorPage]:  # type: ignore[no-untyped-def]
-    """The page at ``/`` of a running local server, its form ready.
+    """The page at ``/`` of the local server, its form ready (``open_generator``)."""
+    with open_generator(browser, local_url) as opened:
+        yield opened
 
-    Requests to the local server go through; images anywhere else get a placeholder PNG
+
+@contextmanager
+def open_generator(browser: Any, url: str) -> Iterator[GeneratorPage]:
+    """The page at ``/`` of a running local server at ``url``, its form ready.
+
+    Requests to that server go through; images anywhere else get a placeholder PNG
     (emails point at hosts that do not resolve here) and anything else is refused, so
     the page is shown working offline. Console errors and uncaught exceptions are
     collected: a test ends by asserting there were none.
@@ -117,7 +125,7 @@ def generator(browser, local_url: str) -> Iterator[GeneratorPage]:  # type: igno
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
 
     def answer(route) -> None:  # type: ignore[no-untyped-def]
-        if route.request.url.startswith(local_url):
+        if route.request.url.startswith(url):
             route.continue_()
         elif route.request.resource_type == "image":
             route.fulfill(
@@ -134,10 +142,12 @@ def generator(browser, local_url: str) -> Iterator[GeneratorPage]:  # type: igno
         lambda message: opened.errors.append(message.text) if message.type == "error" else None,
     )
     page.on("pageerror", lambda error: opened.errors.append(str(error)))
-    page.goto(f"{local_url}/")
+    page.goto(f"{url}/")
     page.wait_for_selector("body[data-ready=true]", state="attached")
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ PRODUCTS = [
 _NETWORK_400 = "the server responded with a status of 400"
 
 
-def _fill_own_brand(page: Any) -> None:
+def fill_own_brand(page: Any) -> None:
     """The form filled by hand, through the controls' labels, for a brand of our own."""
     page.get_by_label("Store name").fill(STORE)
     page.get_by_label("Store website").fill("https://juniperfig.example")
@@ -65,7 +65,7 @@ def test_a_marketer_generates_emails_for_their_own_brand(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=local_url)
     page.screenshot(path=str(page_artifacts / "01-blank-form.png"), full_page=True)
 
-    _fill_own_brand(page)
+    fill_own_brand(page)
     page.screenshot(path=str(page_artifacts / "02-brand-filled.png"), full_page=True)
     page.get_by_role("radio", name="Product grid").check()
     page.get_by_role("radio", name="Promotion").check()
@@ -224,7 +224,7 @@ def test_an_invalid_field_from_the_api_is_shown_at_that_field(
     generator: GeneratorPage, page_artifacts: Path
 ) -> None:
     page = generator.page
-    _fill_own_brand(page)
+    fill_own_brand(page)
     page.fill("#product-1-url", "http://127.0.0.1/shop/speckled-mug")  # no IP addresses
     page.get_by_text("Details the email can use").click()
     page.get_by_label("What is on offer").fill("Free glaze samples")

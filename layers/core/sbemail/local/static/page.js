@@ -6,7 +6,7 @@ import { clearErrors, showErrors } from "./errors.js";
 import {
   addRow, buildColours, clearAll, fillBrand, fillRequest, readRequest, updateCounter,
 } from "./form.js";
-import { announceWith, hideResult, showResult } from "./results.js";
+import { announceWith, formatCost, hideResult, showResult } from "./results.js";
 
 const $ = (id) => document.getElementById(id);
 const samples = {};
@@ -165,6 +165,10 @@ function explain(error) {
     const problems = variants.length
       ? variants.map((v) => ({ message: `variant ${Number(v.index) + 1} failed: ${v.message}` }))
       : [{ message: error.message }];
+    const spent = error.error.costsUSD;
+    if (spent && spent.total) {
+      problems.push({ message: `the failed attempts were billed: ${formatCost(spent.total)}` });
+    }
     showErrors(problems, "No variant could be written");
   } else {
     showErrors([{ field: details[0]?.field, message: error.message }],
