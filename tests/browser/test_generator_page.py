@@ -249,6 +249,9 @@ def test_an_invalid_field_from_the_api_is_shown_at_that_field(
 
     # Fixed, the errors go and the emails come.
     page.fill("#product-1-url", "https://juniperfig.example/shop/speckled-mug")
+    assert page.locator("#product-1-url ~ .field-error").count() == 0  # edited: its note goes
+    assert page.get_attribute("#product-1-url", "aria-invalid") is None
+    assert page.locator("#offer-url ~ .field-error").count() == 1  # the other stays
     page.fill("#offer-url", "https://juniperfig.example/free")
     page.get_by_label("Variants").fill("1")
     page.click("#generate")

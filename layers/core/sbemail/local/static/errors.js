@@ -119,3 +119,23 @@ export function showErrors(problems, title = "Please check these before generati
   summary.hidden = false;
   summary.focus();
 }
+
+/** A control's own error goes once the person edits it (the summary stays until the next
+ * attempt, so the list of what was wrong does not shift under a screen reader). */
+export function clearOnEdit(form) {
+  form.addEventListener("input", (event) => {
+    const control = event.target;
+    if (!(control instanceof HTMLElement) || control.getAttribute("aria-invalid") !== "true") {
+      return;
+    }
+    const described = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    for (const id of described.filter((name) => name.endsWith("-error"))) {
+      document.getElementById(id)?.remove();
+    }
+    const kept = described.filter((name) => !name.endsWith("-error"));
+    if (kept.length) { control.setAttribute("aria-describedby", kept.join(" ")); }
+    else { control.removeAttribute("aria-describedby"); }
+    control.removeAttribute("aria-invalid");
+    control.closest(".field")?.classList.remove("has-error");
+  });
+}

@@ -2,7 +2,7 @@
 // a job (``Prefer: wait=0``), the job is followed with a progress bar, and the result or
 // the API's errors are shown. No text from the API or the model is parsed as markup.
 
-import { clearErrors, showErrors } from "./errors.js";
+import { clearErrors, clearOnEdit, showErrors } from "./errors.js";
 import {
   addRow, buildColours, clearAll, fillBrand, fillRequest, readRequest, updateCounter,
 } from "./form.js";
@@ -235,6 +235,7 @@ function start() {
   $("add-product").addEventListener("click", () => addRow("product").querySelector("input").focus());
   $("add-story").addEventListener("click", () => addRow("story").querySelector("input").focus());
   $("generator").addEventListener("submit", generate);
+  clearOnEdit($("generator"));
   loadSamples().finally(() => { document.body.dataset.ready = "true"; });
 }
 
