@@ -13,12 +13,16 @@ import shutil
 import struct
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
+PAGE_ARTIFACTS = ARTIFACTS.parent / "page"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,6 +30,10 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Chromium puts sandboxed frames (the page's email renders) in processes of their own,
+    # whose requests Playwright's routing does not see: kept in the page's process, their
+    # images get the placeholder below instead of failing to resolve.
+    "--disable-features=IsolateSandboxedIframes",
 ]
 
 
@@ -88,3 +96,62 @@ def email_page(browser):  # type: ignore[no-untyped-def]
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass
+class GeneratorPage:
+    """The generator page open in Chromium, with what its console reported."""
+
+    page: Any
+    errors: list[str]
+
+
+@pytest.fixture
+def generator(browser, local_url: str) -> Iterator[GeneratorPage]:  # type: ignore[no-untyped-def]
+    """The page at ``/`` of the local server, its form ready (``open_generator``)."""
+    with open_generator(browser, local_url) as opened:
+        yield opened
+
+
+@contextmanager
+def open_generator(browser: Any, url: str) -> Iterator[GeneratorPage]:
+    """The page at ``/`` of a running local server at ``url``, its form ready.
+
+    Requests to that server go through; images anywhere else get a placeholder PNG
+    (emails point at hosts that do not resolve here) and anything else is refused, so
+    the page is shown working offline. Console errors and uncaught exceptions are
+    collected: a test ends by asserting there were none.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+
+    def answer(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(url):
+            route.continue_()
+        elif route.request.resource_type == "image":
+            route.fulfill(
+                status=200, content_type="image/png", body=placeholder_png(route.request.url)
+            )
+        else:
+            route.abort()
+
+    context.route("**/*", answer)
+    page = context.new_page()
+    opened = GeneratorPage(page, [])
+    page.on(
+        "console",
+        lambda message: opened.errors.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.goto(f"{url}/")
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def page_artifacts() -> Path:
+    """Where the generator page's step-by-step screenshots go (``tests/artifacts/page``)."""
+    PAGE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return PAGE_ARTIFACTS

@@ -101,6 +101,10 @@ def test_unknown_job_is_a_404(local_url: str) -> None:
 def test_preview_page_and_samples_are_served(local_url: str) -> None:
     page = call("GET", f"{local_url}/")
     assert page.status == 200 and b"<title>SB Email Generator" in page.body
+    headers = {name.lower(): value for name, value in page.headers.items()}
+    assert "script-src 'self'" in headers["content-security-policy"]
+    script = call("GET", f"{local_url}/static/page.js")
+    assert script.status == 200 and b"/api/email/generate" in script.body
     names = call("GET", f"{local_url}/samples").json()
     assert names == ["cedar", "northwind", "pixelpet"]
     sample = call("GET", f"{local_url}/samples/northwind").json()

@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     service = start(args.host, args.port)
     print(f"SB Email Generator is running at {service.url}", flush=True)
-    print(f"Preview page: {service.url}/  (pick a sample brand, write a brief)", flush=True)
+    print(f"Open {service.url}/ to generate emails for your own brand", flush=True)
     print(
         f"API document: {service.url}/api/openapi.json  (Swagger UI: {service.url}/docs)",
         flush=True,

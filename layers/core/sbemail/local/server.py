@@ -295,7 +295,9 @@ def make_server(
             path = urlsplit(self.path).path
             page = pages.answer(self.command, path) if pages else None
             if page is not None:
-                self._send(page.status, {"content-type": page.content_type}, page.body)
+                self._send(
+                    page.status, {"content-type": page.content_type, **page.headers}, page.body
+                )
                 return
             length = self._declared_length()
             if length is None:
