@@ -118,7 +118,6 @@ def started_local_server(
     env.update(environment or {})
     env["PORT"] = str(port)
     env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
-    env.update(extra_env or {})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "sbemail.local", "--port", str(port)],
