@@ -29,21 +29,21 @@ class MemoryJobs:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
-    def start(self, job_id: str) -> Job:
+    def start(self, job_id: str, **_: Any) -> Job:
         self.jobs[job_id] = dataclasses.replace(self.jobs[job_id], status=JobStatus.RUNNING)
         return self.jobs[job_id]
 
-    def save_variant(self, job_id: str, index: int, payload: dict[str, Any]) -> None:
+    def save_variant(self, job_id: str, index: int, payload: dict[str, Any], **_: Any) -> None:
         self.saved.setdefault(job_id, {})[index] = payload
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
         return dict(self.saved.get(job_id, {}))
 
-    def complete(self, job_id: str, summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, summary: dict[str, Any], **_: Any) -> None:
         job = self.jobs[job_id]
         self.jobs[job_id] = dataclasses.replace(job, status=JobStatus.COMPLETED, summary=summary)
 
-    def fail(self, job_id: str, error: dict[str, Any]) -> None:
+    def fail(self, job_id: str, error: dict[str, Any], **_: Any) -> None:
         self.jobs[job_id] = dataclasses.replace(
             self.jobs[job_id], status=JobStatus.FAILED, error=error
         )

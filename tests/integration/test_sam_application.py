@@ -116,6 +116,9 @@ def test_the_sam_transform_accepts_the_template_and_guards_operations(auth: str)
         "POST /api/email/batch",
         "GET /api/email/batches/{batchId}",
         "GET /api/email/batches/{batchId}/items/{index}",
+        # brand lookup spends Brand.dev credits: the same callers as generation
+        "POST /api/brand-info",
+        "GET /api/brands/{domain}",
     }
 
 

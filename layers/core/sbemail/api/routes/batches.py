@@ -39,7 +39,7 @@ def _links(item: dict[str, Any], batch_id: str, store_id: str) -> dict[str, Any]
 
 
 @router.post("/api/email/batch")
-def submit_batch() -> Response:
+def submit_batch() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
     body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
@@ -79,7 +79,7 @@ def _store_id() -> str:
 
 
 @router.get("/api/email/batches/<batch_id>")
-def batch_status(batch_id: str) -> Response:
+def batch_status(batch_id: str) -> Response[Any]:
     store_id = _store_id()
     batches = services().batches
     batch = batches.get(batch_id, store_id)
@@ -103,7 +103,7 @@ def batch_status(batch_id: str) -> Response:
 
 
 @router.get("/api/email/batches/<batch_id>/items/<index>")
-def batch_item(batch_id: str, index: str) -> Response:
+def batch_item(batch_id: str, index: str) -> Response[Any]:
     store_id = _store_id()
     if not index.isdigit() or len(index) > 3:
         raise InvalidRequestError("index must be an item's number", [{"field": "index"}])

@@ -21,7 +21,7 @@ MAX_BRAND_INFO_BYTES = 8 * 1024
 
 
 @router.post("/api/brand-info")
-def brand_info() -> Response:
+def brand_info() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
     body = json_body(event.body, bool(event.is_base64_encoded), MAX_BRAND_INFO_BYTES)
@@ -32,7 +32,7 @@ def brand_info() -> Response:
 
 
 @router.get("/api/brands/<domain>")
-def brand(domain: str) -> Response:
+def brand(domain: str) -> Response[Any]:
     return json_response(200, brand_document(services().brands.lookup(unquote(domain))))
 
 

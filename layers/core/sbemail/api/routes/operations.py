@@ -41,7 +41,7 @@ def cleanup() -> dict[str, Any]:
 
 
 @router.post("/api/email/cache/warm")
-def warm_cache() -> Response:
+def warm_cache() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
     body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
