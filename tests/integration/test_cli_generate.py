@@ -82,3 +82,30 @@ def test_without_a_url_the_service_runs_in_process(tmp_path: Path) -> None:
     done = sbemail("generate", "--sample", "cedar", "--variants", "1", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "variant-1.html").read_text(encoding="utf-8").startswith("<!doctype html")
+
+
+def test_batch_writes_each_items_gallery_and_names_the_invalid_one(
+    local_url: str, tmp_path: Path
+) -> None:
+    good = {**sample_body("cedar"), "variants": 1}
+    other = {**good, "userContext": "Holiday opening hours, and the new single origin."}
+    bad = {**good, "emailType": "Brochure"}
+    lines = [json.dumps(good), "", json.dumps(other), json.dumps(bad)]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    done = sbemail("batch", str(requests), "--url", local_url, "--out", str(out))
+    assert done.returncode == 2, done.stderr  # one item was invalid: bad input
+    assert "item 3:" in done.stderr
+    assert "emailType" in done.stderr
+    assert (out / "item-1" / "variant-1.html").is_file()
+    assert (out / "item-2" / "index.html").is_file()
+    assert not (out / "item-3").exists()
+
+
+def test_a_batch_file_that_is_not_json_lines_is_bad_input(tmp_path: Path) -> None:
+    requests = tmp_path / "broken.jsonl"
+    requests.write_text('{"storeId": "s"}\n{broken\n', encoding="utf-8")
+    done = sbemail("batch", str(requests), "--url", "http://127.0.0.1:9")
+    assert done.returncode == 2
+    assert "line 2" in done.stderr

@@ -61,7 +61,7 @@ def test_variants_outside_one_to_five_are_refused_by_the_parser(variants: str) -
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("generate", "serve", "blocks", "samples"):
+    for command in ("generate", "batch", "serve", "blocks", "samples"):
         assert exit_code([command, "--help"]) == 0
         assert "usage: sbemail" in capsys.readouterr().out
 

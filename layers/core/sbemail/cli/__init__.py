@@ -41,6 +41,20 @@ def parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, metavar="DIR", help="default: emails/<name>")
     generate.add_argument("--url", default=None, help=_URL_HELP)
 
+    batch = sub.add_parser(
+        "batch",
+        help="generate many requests (JSON Lines) as one batch",
+        description="Generate every request of a JSON Lines file (one request per line, at "
+        "most 100) as one batch; each item's files and gallery go to <out>/item-N/.",
+    )
+    batch.add_argument("requests", metavar="FILE", help="a .jsonl file ('-': stdin)")
+    batch.add_argument("--store-id", help="the batch's storeId (default: the first request's)")
+    batch.add_argument(
+        "--economy", action="store_true", help="through OpenAI's Batch API, at half price"
+    )
+    batch.add_argument("--out", type=Path, metavar="DIR", help="default: emails/<file name>")
+    batch.add_argument("--url", default=None, help=_URL_HELP)
+
     serve = sub.add_parser("serve", help="run the whole service locally (what `make run` runs)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: $PORT or 3000")
@@ -68,6 +82,14 @@ def _run(args: argparse.Namespace) -> int:
             request_file=args.request,
             variants=args.variants,
             aesthetic=args.aesthetic,
+            out=args.out,
+            url=args.url or _env_url(),
+        )
+    if args.command == "batch":
+        return commands.batch(
+            requests_file=args.requests,
+            store_id=args.store_id,
+            economy=args.economy,
             out=args.out,
             url=args.url or _env_url(),
         )

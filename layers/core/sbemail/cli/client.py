@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from .errors import CommandError, GenerationFailed
 
@@ -84,6 +85,32 @@ class ServiceClient:
             if status == "failed":
                 raise GenerationFailed(_error_sentence(answer.document.get("error") or {}))
             self._sleep(pause)
+
+    def batch(
+        self, envelope: dict[str, Any], on_progress: Callable[[int, int], None]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Submit a batch and follow it to the end: its status and every item's document
+        (``result`` for a completed item, ``error`` for an invalid or failed one)."""
+        answer = self.call("POST", "/api/email/batch", envelope)
+        if answer.status != 202:
+            raise_for(answer)
+        status_path = answer.document["statusUrl"]
+        while True:
+            status = self.call("GET", status_path)
+            if status.status != 200:
+                raise_for(status)
+            progress = status.document.get("progress") or {}
+            ended = int(progress.get("done", 0)) + int(progress.get("failed", 0))
+            on_progress(ended, int(progress.get("total", 0)))
+            if status.document.get("status") == "completed":
+                break
+            self._sleep(POLL_SECONDS)
+        batch_id, store = status.document["batchId"], quote(envelope["storeId"], safe="")
+        items = []
+        for item in status.document.get("items", []):
+            path = f"/api/email/batches/{batch_id}/items/{item['index']}?storeId={store}"
+            items.append(self.call("GET", path).document)
+        return status.document, items
 
 
 def raise_for(answer: ApiAnswer) -> None:

@@ -90,6 +90,69 @@ def generate(
     return 0
 
 
+def batch(
+    *, requests_file: str, store_id: str | None, economy: bool, out: Path | None, url: str | None
+) -> int:
+    """Generate every request of a JSON Lines file as one batch; each item's files go to
+    ``<out>/item-N/``. Exit 2 when an item was invalid, 1 when one failed, 0 otherwise."""
+    requests = read_requests(requests_file)
+    store = store_id or str(requests[0].get("storeId") or "")
+    if not store:
+        raise CommandError("give --store-id or a storeId in the first request", ["--store-id"])
+    envelope = {
+        "storeId": store,
+        "requests": requests,
+        "mode": "economy" if economy else "standard",
+    }
+    name = "batch" if requests_file == "-" else Path(requests_file).stem
+    out = out or Path("emails") / name
+    bar = ProgressBar(name)
+    with service_url(url) as base:
+        try:
+            _, items = ServiceClient(base).batch(envelope, bar)
+        finally:
+            bar.finish()
+    invalid = failed = 0
+    for item in items:
+        number = int(item.get("index", 0)) + 1
+        if "result" in item:
+            write_result(item["result"], out / f"item-{number}", f"{name}, item {number}")
+            continue
+        error = item.get("error") or {}
+        invalid += item.get("status") == "invalid"
+        failed += item.get("status") != "invalid"
+        fields = [d.get("field") for d in error.get("details") or [] if isinstance(d, dict)]
+        named = f" (field: {', '.join(map(str, fields))})" if fields else ""
+        print(f"item {number}: {error.get('message', 'no result')}{named}", file=sys.stderr)
+    written = len(items) - invalid - failed
+    print(f"wrote {written} of {len(items)} item(s) to {out}/ (item-N/index.html each)")
+    return 2 if invalid else 1 if failed else 0
+
+
+def read_requests(path: str) -> list[dict[str, Any]]:
+    """Generate requests from a JSON Lines file (one object per line; blank lines skipped)."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {path}: {error}", ["requests"]) from None
+    requests = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+        except ValueError as error:
+            raise CommandError(
+                f"{path}, line {number}: not valid JSON: {error}", ["requests"]
+            ) from None
+        if not isinstance(request, dict):
+            raise CommandError(f"{path}, line {number}: not a JSON object", ["requests"])
+        requests.append(request)
+    if not requests:
+        raise CommandError(f"{path} holds no requests", ["requests"])
+    return requests
+
+
 def samples() -> int:
     for stem, path in sample_paths().items():
         body = json.loads(path.read_text(encoding="utf-8"))
