@@ -40,8 +40,8 @@ def cleanup() -> dict[str, Any]:
     return {"success": True, **services().operations.cleanup()}
 
 
-@router.post("/api/email/cache/warm")
-def warm_cache() -> Response:
+@router.post("/api/email/cache/warm", **contract.WARM_CACHE)
+def warm_cache() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
     body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
