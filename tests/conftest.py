@@ -135,7 +135,11 @@ def started_local_server(
         yield LocalServer(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # workers still finishing jobs: stop it anyway
+            process.kill()
+            process.wait(timeout=10)
 
 
 @pytest.fixture

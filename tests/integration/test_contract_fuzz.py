@@ -32,17 +32,23 @@ from schemathesis.checks import (
 
 from samples import sample_body
 
-CHECKS = [
-    not_a_server_error,
+CONFORMANCE = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
     response_headers_conformance,
 ]
+CHECKS = [not_a_server_error, *CONFORMANCE]
+# The one 5xx the local server should answer: brand lookup without a Brand.dev key (the
+# tests never hold one), a documented 503 naming what to set. Any other 5xx fails.
+EXPECTED_5XX = {
+    ("brandInfo", 503, "brand_lookup_unavailable"),
+    ("getBrand", 503, "brand_lookup_unavailable"),
+}
 MIN_REQUESTS = 1_000
 # Examples per operation: generation, the most varied input, gets the most; operations
 # without parameters have few distinct requests (Hypothesis stops when it runs out).
-EXAMPLES = {"generateEmails": 200, "generateEmailsAlias": 200, "getJob": 350}
+EXAMPLES = {"generateEmails": 200, "generateEmailsAlias": 150, "getJob": 200}
 DEFAULT_EXAMPLES = 90
 NO_WAIT = {"prefer": "wait=0"}  # valid requests start real jobs: answer 202 at once
 SELF = ("GET", "/api/openapi.json")
@@ -55,6 +61,7 @@ class Tally:
     def __init__(self) -> None:
         self.statuses: dict[str, Counter[int]] = defaultdict(Counter)
         self.seconds: Counter[str] = Counter()
+        self.server_errors: Counter[str] = Counter()
 
     def add(self, label: str, status: int) -> None:
         self.statuses[label][status] += 1
@@ -102,6 +109,19 @@ def _strategy(operation: Any) -> Any:
     return st.one_of(*(operation.as_strategy(mode, headers=fixed) for mode in modes))
 
 
+def _expected_server_error(operation: Any, response: Any) -> bool:
+    """Whether ``response`` is one of the ``EXPECTED_5XX`` (still checked against the
+    document like every answer)."""
+    if response.status_code < 500:
+        return False
+    try:
+        code = response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    operation_id = operation.definition.raw.get("operationId")
+    return (operation_id, response.status_code, code) in EXPECTED_5XX
+
+
 def _exercise(operation: Any, local_url: str, session: Any, tally: Tally) -> None:
     started = time.monotonic()
     examples = EXAMPLES.get(operation.definition.raw.get("operationId"), DEFAULT_EXAMPLES)
@@ -118,7 +138,10 @@ def _exercise(operation: Any, local_url: str, session: Any, tally: Tally) -> Non
     def holds(case: Any) -> None:
         response = case.call(base_url=local_url, session=session, timeout=60)
         tally.add(operation.label, response.status_code)
-        case.validate_response(response, checks=CHECKS)
+        expected = _expected_server_error(operation, response)
+        if response.status_code >= 500 and not expected:
+            tally.server_errors[operation.label] += 1
+        case.validate_response(response, checks=CONFORMANCE if expected else CHECKS)
 
     holds()
     tally.seconds[operation.label] += time.monotonic() - started
@@ -144,7 +167,7 @@ def test_every_route_holds_the_contract_under_generated_requests(
         print("\n" + "\n".join(tally.lines()))
     assert set(tally.statuses) == {op.label for op in operations}
     assert tally.total >= MIN_REQUESTS
-    assert not any(status >= 500 for counts in tally.statuses.values() for status in counts)
+    assert not tally.server_errors
 
 
 _SOME_TEXT = st.text(max_size=300)

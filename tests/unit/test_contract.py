@@ -83,12 +83,77 @@ def test_every_route_of_the_handler_is_documented_with_every_status_it_answers()
                     assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
     generate = paths["/api/email/generate"]["post"]["responses"]
     assert set(generate) >= {"200", "202", "400", "413", "415", "502"}
-    for route in ("/api/email/stats", "/api/email/cache/clear", "/api/email/cache/cleanup"):
+    operators = ("/api/email/stats", "/api/email/cache/clear", "/api/email/cache/cleanup")
+    for route in (*operators, "/api/email/cache/warm"):
         operation = next(iter(paths[route].values()))
         assert {"401", "403"} <= set(operation["responses"])
         assert operation["security"] == [{"operatorToken": []}]
     assert "security" not in paths["/api/email/generate"]["post"]
     assert "security" not in paths[OPENAPI_PATH]["get"]
+
+
+EXPECTED_STATUSES = {
+    ("post", "/api/email/batch"): {"202", "400", "413", "415", "500", "503"},
+    ("get", "/api/email/batches/{batch_id}"): {"200", "400", "404", "500", "503"},
+    ("get", "/api/email/batches/{batch_id}/items/{index}"): {"200", "400", "404"},
+    ("post", "/api/email/cache/warm"): {"200", "202", "400", "401", "403", "413", "415"},
+    ("post", "/api/brand-info"): {"200", "400", "404", "413", "415", "502", "503"},
+    ("get", "/api/brands/{domain}"): {"200", "400", "404", "502", "503"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED_STATUSES))
+def test_batch_brand_and_warming_routes_list_the_statuses_they_answer(
+    method: str, path: str
+) -> None:
+    operation = spec()["paths"][path][method]
+    assert EXPECTED_STATUSES[(method, path)] <= set(operation["responses"])
+    for parameter in operation.get("parameters", []):
+        assert parameter["description"], parameter["name"]
+
+
+def test_a_brand_502_is_a_plain_error_not_a_failed_job() -> None:
+    for path, method in (("/api/brand-info", "post"), ("/api/brands/{domain}", "get")):
+        answers = spec()["paths"][path][method]["responses"]
+        for status in ("404", "502", "503"):
+            schema = answers[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
+            assert "job" not in answers[status]["description"].lower()
+
+
+def test_generation_documents_its_event_stream_alternative() -> None:
+    for path in ("/api/email/generate", "/api/generate-emails"):
+        operation = spec()["paths"][path]["post"]
+        assert set(operation["responses"]["200"]["content"]) == {
+            "application/json",
+            "text/event-stream",
+        }
+        assert "text/event-stream" in operation["description"]
+        names = {parameter["name"]: parameter["in"] for parameter in operation["parameters"]}
+        assert names["stream"] == "query"
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "body"),
+    [
+        (
+            "submitBatch",
+            {"storeId": "s-1", "requests": [{"emailType": "Promotion"}], "mode": "economy"},
+        ),
+        ("warmCache", {"requests": [{"emailType": "Promotion"}]}),
+        ("brandInfo", {"domain": "northwind.example"}),
+    ],
+)
+def test_the_new_request_bodies_describe_what_their_routes_accept(
+    operation_id: str, body: dict
+) -> None:
+    operations = [op for ops in spec()["paths"].values() for op in ops.values()]
+    operation = next(op for op in operations if op["operationId"] == operation_id)
+    content = operation["requestBody"]["content"]["application/json"]
+    validator = Draft202012Validator(content["schema"])
+    assert list(validator.iter_errors(body)) == []
+    assert list(validator.iter_errors(content["example"])) == []
+    assert list(validator.iter_errors({**body, "unknown": 1})) or operation_id == "brandInfo"
 
 
 def test_the_error_body_is_described_as_the_api_writes_it() -> None:
@@ -176,6 +241,10 @@ def test_the_document_refuses_what_our_parser_refuses_by_shape(change: dict) -> 
         ("/api/email/jobs/abc?storeId=", "storeId"),
         ("/api/email/jobs/abc?storeId=two%20words", "storeId"),
         (f"/api/email/jobs/{'j' * 65}?storeId=s", "job_id"),
+        ("/api/email/batches/b1", "storeId"),
+        ("/api/email/batches/b1/items/x?storeId=s", "index"),
+        ("/api/email/batches/b1/items/%D9%A1?storeId=s", "index"),  # an Arabic digit
+        ("/api/email/batches/b1/items/1234?storeId=s", "index"),
     ],
 )
 def test_parameter_validation_is_our_400_naming_the_field(path: str, field: str) -> None:

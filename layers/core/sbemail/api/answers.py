@@ -149,32 +149,66 @@ class Cleanup(_Document):
     finished: bool = Field(description="false: a bounded pass stopped early; run it again")
 
 
+class BrandDocument(_Document):
+    """A domain's brand profile, ready to send as a generate request's ``brandData``."""
+
+    success: Literal[True]
+    domain: str = Field(description="the domain as looked up (lower case, no scheme or path)")
+    brand_data: dict[str, Any] = Field(description="the brand profile")
+    cache: Literal["hit", "miss"] = Field(description="hit: served from the table")
+    fetched_at: str | None = Field(description="when the brand service was asked (UTC)")
+
+
+class WarmSummary(_Document):
+    cached: int
+    queued: int
+    invalid: int
+    failed: int
+
+
+class WarmItem(_Document):
+    index: int
+    status: Literal["cached", "queued", "invalid", "failed"]
+    store_id: str | None = None
+    job_id: str | None = Field(default=None, description="when queued: the job filling it")
+    error: dict[str, Any] | None = Field(default=None, description="when invalid or failed")
+
+
+class WarmReport(_Document):
+    """What became of each warm-up request."""
+
+    success: Literal[True]
+    summary: WarmSummary
+    items: list[WarmItem]
+
+
 # -- answers by status ---------------------------------------------------------------------
 
 
-def _error(description: str) -> OpenAPIResponse:
+def error_answer(description: str) -> OpenAPIResponse:
+    """An error status, worded for its route, with the error body."""
     return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
 
 
 ERRORS: dict[int, OpenAPIResponse] = {
-    400: _error(
+    400: error_answer(
         "Invalid request: the body is not UTF-8 JSON, nests deeper than 32 levels, or a "
         "field or parameter is invalid (each is named in details); locally also a "
         "malformed Content-Length"
     ),
-    401: _error("Operations route without 'Authorization: Bearer <token>' (local server)"),
-    403: _error("Operations route with a token or identity that may not use it"),
-    404: _error("No such job: unknown, expired, or not the caller's storeId"),
-    408: _error("Local server: the request did not arrive in full in time"),
-    411: _error("Local server: chunked transfer encoding; send Content-Length"),
-    413: _error(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
-    415: _error("Request body not declared as application/json"),
-    500: _error("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
+    401: error_answer("Operations route without 'Authorization: Bearer <token>' (local server)"),
+    403: error_answer("Operations route with a token or identity that may not use it"),
+    404: error_answer("No such job: unknown, expired, or not the caller's storeId"),
+    408: error_answer("Local server: the request did not arrive in full in time"),
+    411: error_answer("Local server: chunked transfer encoding; send Content-Length"),
+    413: error_answer(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
+    415: error_answer("Request body not declared as application/json"),
+    500: error_answer("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
     502: {
         "description": "Every variant of the job failed (failed calls are billed too)",
         "content": {"application/json": {"model": FailureBody}},
     },
-    503: _error("Local server: every worker busy; retry after Retry-After seconds"),
+    503: error_answer("Local server: every worker busy; retry after Retry-After seconds"),
 }
 """Every error status the API (or the local server in front of it) answers, once."""
 

@@ -35,15 +35,20 @@ from .. import __title__, __version__
 from .answers import (
     ERRORS,
     Accepted,
+    BrandDocument,
     Cleanup,
     Cleared,
     GenerationResult,
     Health,
     JobDocument,
     Stats,
+    WarmReport,
     answer,
+    error_answer,
 )
+from .answers_batches import BatchAccepted, BatchDocument, BatchItemDocument
 from .documents import MAX_WAIT_SECONDS
+from .events import MEDIA_TYPE
 from .request_bodies import COMPONENTS, REQUEST_BODIES
 
 OPENAPI_PATH = "/api/openapi.json"
@@ -67,8 +72,9 @@ def operation(
     operators_only: bool = False,
 ) -> dict[str, Any]:
     """Keyword arguments for a route decorator that document the route (the errors every
-    route may answer, ``_EVERY_ROUTE``, are added)."""
-    responses = {**answers, **{status: ERRORS[status] for status in (*errors, *_EVERY_ROUTE)}}
+    route may answer, ``_EVERY_ROUTE``, are added; ``answers`` may word one for the route,
+    e.g. its own 404)."""
+    responses = {**{status: ERRORS[status] for status in (*errors, *_EVERY_ROUTE)}, **answers}
     if operators_only:
         responses |= {status: ERRORS[status] for status in (401, 403)}
     documented: dict[str, Any] = {
@@ -88,14 +94,28 @@ _GENERATE_DESCRIPTION = (
     "when it is ready within the wait (`Prefer: wait=N`, at most "
     f"{MAX_WAIT_SECONDS:.0f} s, counted from the request's arrival), from the response "
     "cache for an identical request (`cache: hit`), otherwise 202 with the job's "
-    "`statusUrl`."
+    "`statusUrl`.\n\n"
+    "Asked with `Accept: text/event-stream` or `?stream=1`, it answers 200 with "
+    "server-sent events instead: `accepted`, one `variant` per finished variant, then "
+    "`done` (the JSON 200 body), `error` (the 502 body) or `pending` (the 202 body). "
+    "A refused request gets the same JSON 4xx either way."
 )
+_EVENT_STREAM: OpenAPIResponse = {
+    "description": (
+        "JSON: the emails, ready within the wait or from the cache. Event stream (when "
+        "asked): the generation's server-sent events, as described above"
+    ),
+    "content": {
+        "application/json": {"model": GenerationResult},
+        MEDIA_TYPE: {"schema": {"type": "string", "description": "event: NAME / data: JSON"}},
+    },
+}
 
 GENERATE = operation(
     "Generate email variants",
     "generation",
     {
-        200: answer("The emails, ready within the wait or from the cache", GenerationResult),
+        200: _EVENT_STREAM,
         202: answer("Accepted: still generating; poll statusUrl", Accepted),
     },
     (*_JSON_WRITE_ERRORS, 502),
@@ -114,6 +134,60 @@ JOB_STATUS = operation(
     (400, 404),
     operation_id="getJob",
     description="Readable only with the job's own storeId, while it lives.",
+)
+BATCH_SUBMIT = operation(
+    "Submit a batch of generate requests",
+    "batches",
+    {202: answer("Accepted: each item's job, cached answer or refusal", BatchAccepted)},
+    _JSON_WRITE_ERRORS,
+    operation_id="submitBatch",
+    description=(
+        "Up to 100 generate requests under one storeId (`defaults` fills fields every "
+        "item shares). An invalid item is refused alone (its `error`); a bad envelope "
+        "is a 400 naming each field. `mode: economy` runs it through the provider's "
+        "batch API when available (slower, cheaper)."
+    ),
+)
+_NO_BATCH = error_answer("No such batch or item: unknown, expired, or not the caller's storeId")
+BATCH_STATUS = operation(
+    "A batch's progress and each item's status",
+    "batches",
+    {200: answer("The batch: progress and per-item status", BatchDocument), 404: _NO_BATCH},
+    (400,),
+    operation_id="getBatch",
+    description="Readable only with the batch's own storeId, while it lives.",
+)
+BATCH_ITEM = operation(
+    "One item of a batch, with its result when ready",
+    "batches",
+    {200: answer("The item: its status and result", BatchItemDocument), 404: _NO_BATCH},
+    (400,),
+    operation_id="getBatchItem",
+)
+_BRAND_ERRORS: dict[int, OpenAPIResponse] = {
+    404: error_answer("The brand service knows no brand for the domain (brand_not_found)"),
+    502: error_answer("The brand service failed or timed out, after retries"),
+    503: error_answer(
+        "No brand service configured (brand_lookup_unavailable), or locally every worker busy"
+    ),
+}
+BRAND_INFO = operation(
+    "Look up a domain's brand profile",
+    "brands",
+    {200: answer("The brand profile, as brandData", BrandDocument), **_BRAND_ERRORS},
+    _JSON_WRITE_ERRORS,
+    operation_id="brandInfo",
+    description=(
+        "Looks the domain up at the brand service once, then serves it from the table; "
+        "`brandData` can be sent as is to the generate routes."
+    ),
+)
+BRAND = operation(
+    "A domain's brand profile",
+    "brands",
+    {200: answer("The brand profile, as brandData", BrandDocument), **_BRAND_ERRORS},
+    (400,),
+    operation_id="getBrand",
 )
 HEALTH = operation("Health", "operations", {200: answer("Up", Health)}, operation_id="health")
 STATS = operation(
@@ -137,6 +211,18 @@ CLEANUP = operation(
     {200: answer("What one bounded pass removed", Cleanup)},
     (408, 411, 413, 415),
     operation_id="cleanup",
+    operators_only=True,
+)
+WARM_CACHE = operation(
+    "Warm the response cache with requests",
+    "operations",
+    {
+        200: answer("Every request was already cached (now kept to its cap)", WarmReport),
+        202: answer("Some requests were queued to fill the cache", WarmReport),
+    },
+    _JSON_WRITE_ERRORS,
+    operation_id="warmCache",
+    description="Up to 100 generate requests; an invalid one is reported on its own.",
     operators_only=True,
 )
 OPENAPI = operation(

@@ -114,8 +114,98 @@ def _generate_body() -> tuple[dict[str, Any], dict[str, Any]]:
     return body, schemas
 
 
+# -- batches, cache warming, brand lookup -------------------------------------------------
+
+_STORE_ID_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 128,
+    "pattern": r"^[A-Za-z0-9_.:-]+$",
+}
+_ITEMS = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 100,
+    "items": {"type": "object", "description": "a generate request (see generateEmails)"},
+}
+_ITEM = {name: value for name, value in GENERATE_EXAMPLE.items() if name != "storeId"}
+
+
+def _json_body(
+    description: str, schema: dict[str, Any], example: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = {
+        "required": True,
+        "description": description,
+        "content": {"application/json": {"schema": schema, "example": example}},
+    }
+    return body, {}
+
+
+def _batch_body() -> tuple[dict[str, Any], dict[str, Any]]:
+    schema = {
+        "type": "object",
+        "required": ["storeId", "requests"],
+        "additionalProperties": False,
+        "properties": {
+            "storeId": {**_STORE_ID_SCHEMA, "description": "the store of every item"},
+            "requests": {**_ITEMS, "description": "generate requests, without storeId"},
+            "mode": {"enum": ["standard", "economy"], "default": "standard"},
+            "defaults": {
+                "type": "object",
+                "description": "request fields every item shares (an item's own win)",
+            },
+        },
+    }
+    example = {"storeId": "northwind-001", "requests": [_ITEM], "mode": "standard"}
+    return _json_body(
+        "Generate requests under one storeId; each item is validated on its own.",
+        schema,
+        example,
+    )
+
+
+def _warm_body() -> tuple[dict[str, Any], dict[str, Any]]:
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "requests": {**_ITEMS, "description": "generate requests to answer ahead of time"},
+            "batchId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "description": "not available yet: answered 400",
+            },
+        },
+        "oneOf": [{"required": ["requests"]}, {"required": ["batchId"]}],
+    }
+    return _json_body(
+        "Generate requests to put in the response cache before callers ask.",
+        schema,
+        {"requests": [GENERATE_EXAMPLE]},
+    )
+
+
+def _brand_info_body() -> tuple[dict[str, Any], dict[str, Any]]:
+    schema = {
+        "type": "object",
+        "required": ["domain"],
+        "properties": {
+            "domain": {
+                "type": "string",
+                "description": "a public domain name (a URL is reduced to its host)",
+            }
+        },
+    }
+    return _json_body("The domain to look up.", schema, {"domain": "northwind.example"})
+
+
 REQUEST_BODIES: dict[str, Any] = {
     "generateEmails": _generate_body,
     "generateEmailsAlias": _generate_body,
+    "submitBatch": _batch_body,
+    "warmCache": _warm_body,
+    "brandInfo": _brand_info_body,
 }
 """Operation id -> its request body and schemas, for routes whose body we parse ourselves."""

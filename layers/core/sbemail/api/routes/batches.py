@@ -3,22 +3,38 @@ item (results of jobs are also read per job, as for single requests)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
-from ...service import InvalidRequestError
+from .. import contract
 from ..bodies import MAX_BODY_BYTES, json_body, require_json
 from ..documents import job_document, status_url
 from ..resolver import json_response
 
 router = APIGatewayHttpRouter()
 metrics = Metrics()
+
+BatchId = Annotated[str, Path(description="the batchId of a 202", min_length=1, max_length=64)]
+ItemIndex = Annotated[
+    str, Path(description="the item's index in the batch's requests", pattern=r"^[0-9]{1,3}$")
+]
+StoreId = Annotated[
+    str,
+    Query(
+        alias="storeId",
+        description="the storeId the batch was submitted with",
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\w.:-]+$",
+    ),
+]
 
 
 def batch_url(batch_id: str, store_id: str, index: int | None = None) -> str:
@@ -38,7 +54,7 @@ def _links(item: dict[str, Any], batch_id: str, store_id: str) -> dict[str, Any]
     return item
 
 
-@router.post("/api/email/batch")
+@router.post("/api/email/batch", **contract.BATCH_SUBMIT)
 def submit_batch() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
@@ -71,16 +87,8 @@ def submit_batch() -> Response[Any]:
     return json_response(202, document)
 
 
-def _store_id() -> str:
-    store_id = router.current_event.get_query_string_value("storeId")
-    if not store_id:
-        raise InvalidRequestError("storeId is required", [{"field": "storeId"}])
-    return store_id
-
-
-@router.get("/api/email/batches/<batch_id>")
-def batch_status(batch_id: str) -> Response[Any]:
-    store_id = _store_id()
+@router.get("/api/email/batches/<batch_id>", **contract.BATCH_STATUS)
+def batch_status(batch_id: BatchId, store_id: StoreId) -> Response[Any]:
     batches = services().batches
     batch = batches.get(batch_id, store_id)
     items, progress = batches.status(batch)
@@ -102,11 +110,8 @@ def batch_status(batch_id: str) -> Response[Any]:
     return json_response(200, document)
 
 
-@router.get("/api/email/batches/<batch_id>/items/<index>")
-def batch_item(batch_id: str, index: str) -> Response[Any]:
-    store_id = _store_id()
-    if not index.isdigit() or len(index) > 3:
-        raise InvalidRequestError("index must be an item's number", [{"field": "index"}])
+@router.get("/api/email/batches/<batch_id>/items/<index>", **contract.BATCH_ITEM)
+def batch_item(batch_id: BatchId, index: ItemIndex, store_id: StoreId) -> Response[Any]:
     batches = services().batches
     batch = batches.get(batch_id, store_id)
     entry, job = batches.item(batch, int(index))

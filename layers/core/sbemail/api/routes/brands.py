@@ -4,23 +4,28 @@ once and then served from the table (``service.brand_lookup``)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ...bootstrap import services
 from ...service import BrandLookup, InvalidRequestError
+from .. import contract
 from ..bodies import json_body, require_json
 from ..resolver import json_response
 
 router = APIGatewayHttpRouter()
 MAX_BRAND_INFO_BYTES = 8 * 1024
 """A brand-info body holds one domain name."""
+Domain = Annotated[
+    str, Path(description="a public domain name, e.g. shop.example", min_length=1, max_length=253)
+]
 
 
-@router.post("/api/brand-info")
+@router.post("/api/brand-info", **contract.BRAND_INFO)
 def brand_info() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
@@ -31,8 +36,8 @@ def brand_info() -> Response[Any]:
     return json_response(200, brand_document(services().brands.lookup(body.get("domain"))))
 
 
-@router.get("/api/brands/<domain>")
-def brand(domain: str) -> Response[Any]:
+@router.get("/api/brands/<domain>", **contract.BRAND)
+def brand(domain: Domain) -> Response[Any]:
     return json_response(200, brand_document(services().brands.lookup(unquote(domain))))
 
 

@@ -26,6 +26,16 @@ PreferHeader = Annotated[
     str | None,
     Header(description="wait=N: seconds to wait for the result (at most 25) before a 202"),
 ]
+StreamFlag = Annotated[
+    str | None,
+    Query(
+        description=(
+            "1 (or true, yes): answer with server-sent events, as `Accept: "
+            "text/event-stream` does, for clients whose Accept header is fixed"
+        ),
+        max_length=8,
+    ),
+]
 JobId = Annotated[str, Path(description="the jobId of a 202", min_length=1, max_length=64)]
 StoreId = Annotated[
     str,
@@ -41,9 +51,9 @@ StoreId = Annotated[
 
 @router.post("/api/email/generate", **contract.GENERATE)
 @router.post("/api/generate-emails", **contract.GENERATE_ALIAS)
-def generate(prefer: PreferHeader = None) -> Response[Any]:
+def generate(prefer: PreferHeader = None, stream: StreamFlag = None) -> Response[Any]:
     event = router.current_event
-    if is_stream_request(event.raw_event):  # Accept: text/event-stream, or ?stream=1
+    if is_stream_request(event.raw_event):  # Accept: text/event-stream, or `stream`
         return buffered_response(event.raw_event)
     arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
     require_json(event.headers.get("content-type"))

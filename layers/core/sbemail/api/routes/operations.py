@@ -40,7 +40,7 @@ def cleanup() -> dict[str, Any]:
     return {"success": True, **services().operations.cleanup()}
 
 
-@router.post("/api/email/cache/warm")
+@router.post("/api/email/cache/warm", **contract.WARM_CACHE)
 def warm_cache() -> Response[Any]:
     event = router.current_event
     require_json(event.headers.get("content-type"))
