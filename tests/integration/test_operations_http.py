@@ -51,7 +51,9 @@ def test_stats_have_the_original_shape_and_true_counts(
     }
     pools = stats["threadPool"]  # the workers' pools (here the one local worker), not idle
     assert pools["containers"] >= 1 and pools["maxThreads"] == 10 * pools["containers"]
-    assert pools["activeThreads"] == 0 and pools["availableThreads"] == pools["maxThreads"]
+    # other tests' jobs may still be running on this shared server: the figures must agree
+    assert 0 <= pools["activeThreads"] <= pools["maxThreads"]
+    assert pools["availableThreads"] == pools["maxThreads"] - pools["activeThreads"]
     assert set(stats["responseCache"]) == {
         "totalEntries",
         "maxEntries",
