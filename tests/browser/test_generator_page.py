@@ -144,7 +144,9 @@ def test_a_marketer_generates_emails_for_their_own_brand(
         card.screenshot(path=str(page_artifacts / f"06-variant-{number}.png"))
 
     cards.first.get_by_role("button", name="Copy Text of variant 1").click()
-    page.wait_for_function("document.getElementById('status').textContent.includes('copied')")
+    # a locator, not wait_for_function: its polling evaluates a string, which the page's
+    # CSP (no 'unsafe-eval') refuses whenever the first check comes too early
+    page.locator("#status", has_text="copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == emails[0]["text"]
     with page.expect_download() as downloaded:
         cards.first.get_by_role("button", name="Download MJML of variant 1").click()
