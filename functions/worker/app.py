@@ -1,7 +1,9 @@
 """Worker: runs queued generation jobs from SQS batches, reporting partial failures.
 
-A record that fails is retried by SQS; on its last allowed delivery the job is marked
-failed with the reason before the message moves to the dead-letter queue.
+A record that fails is retried by SQS, brought back after a short, doubling delay (the
+queue's visibility timeout is sized for the worker's 15 minutes and would outlast the
+job's record); on its last allowed delivery the job is marked failed with the reason
+before the message moves to the dead-letter queue.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from sbemail.bootstrap import services
+from sbemail.queue import retry_delay
 
 logger = Logger()
 metrics = Metrics()
@@ -36,12 +39,17 @@ def run_record(record: SQSRecord, lambda_context: Any) -> None:
     try:
         done = generation.run(job_id, lease_seconds=lease)
     except Exception as error:
-        if (
-            int(record.attributes.approximate_receive_count)
-            >= services().settings.max_receive_count
-        ):
+        settings = services().settings
+        deliveries = int(record.attributes.approximate_receive_count)
+        if deliveries >= settings.max_receive_count:
             generation.abandon(job_id, f"{type(error).__name__}: {error}")
             metrics.add_metric("JobsAbandoned", MetricUnit.Count, 1)
+        else:
+            # Half the job record's life at most: the retry must find the job still there.
+            cap = settings.store_ttl_minutes * 60 / 2
+            delay = retry_delay(deliveries, settings.retry_delay_seconds, cap)
+            services().queue.retry_later(record.receipt_handle, delay)
+            metrics.add_metric("JobsRetried", MetricUnit.Count, 1)
         raise
     metrics.add_metric("JobsRun", MetricUnit.Count, 1)
     for name, count in done.items():  # VariantsWritten, CopyCorrections, UnpricedVariants, ...

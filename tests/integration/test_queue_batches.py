@@ -63,3 +63,15 @@ def test_a_batch_item_whose_job_cannot_be_queued_says_so(
     assert len(drain(client, url)) == 3
     retried = generation.submit(brief(2))  # its cache key was freed: a new job
     assert retried.job_id not in (None, lost) and not retried.coalesced
+
+
+def test_a_stale_receipt_cannot_shorten_a_messages_visibility_and_says_so(
+    sqs: tuple[Any, str],
+) -> None:
+    client, url = sqs
+    queue = SQSJobQueue(client, url)
+    queue.send("job-a")
+    received = client.receive_message(QueueUrl=url, VisibilityTimeout=60)["Messages"]
+    assert queue.retry_later(received[0]["ReceiptHandle"], 0) is True
+    assert [m["Body"] for m in client.receive_message(QueueUrl=url, WaitTimeSeconds=2)["Messages"]]
+    assert queue.retry_later("not-a-receipt-handle", 5) is False

@@ -79,3 +79,30 @@ def test_a_redelivered_finished_job_is_a_no_op(aws: LocalAws, poller: QueuePolle
     assert poller.poll_once(wait_seconds=1) == 1
     assert generation.result(generation.status(job_id))["emails"] == first["emails"]
     assert dead_letters(aws) == []
+
+
+def test_a_failed_job_comes_back_after_the_retry_delay_not_the_visibility_timeout(
+    aws: LocalAws, poller: QueuePoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the cloud the queue hides a message for 90 minutes (six worker timeouts), far
+    past the job record's life: a failed delivery must come back after the short delay."""
+    sqs(aws).set_queue_attributes(QueueUrl=aws.queue_url, Attributes={"VisibilityTimeout": "600"})
+    monkeypatch.setenv("RETRY_DELAY_SECONDS", "1")
+    bootstrap.services.cache_clear()
+    services = bootstrap.services()
+    job_id = uuid.uuid4().hex
+    services.generation._store.create(
+        Job(id=job_id, store_id="s", status=JobStatus.QUEUED, request={"broken": True}, total=3)
+    )
+    sqs(aws).send_message(QueueUrl=aws.queue_url, MessageBody=json.dumps({"jobId": job_id}))
+    assert poller.poll_once(wait_seconds=1) == 1  # fails: its request does not validate
+    again = (
+        sqs(aws)
+        .receive_message(
+            QueueUrl=aws.queue_url, WaitTimeSeconds=10, AttributeNames=["ApproximateReceiveCount"]
+        )
+        .get("Messages", [])
+    )
+    assert [json.loads(m["Body"])["jobId"] for m in again] == [job_id]
+    assert again[0]["Attributes"]["ApproximateReceiveCount"] == "2"
+    assert services.generation.status(job_id).status is not JobStatus.FAILED  # not yet: 1 of 3

@@ -65,6 +65,7 @@ class Services:
     warming: WarmingService
     batches: BatchService
     economy: EconomyService
+    queue: SQSJobQueue  # the worker sends its failed messages back sooner
 
 
 def build_content_model(settings: Settings) -> PooledContentModel:
@@ -250,6 +251,7 @@ def _build_services() -> Services:
         warming,
         batches,
         economy,
+        queue,
     )
 
 

@@ -51,6 +51,10 @@ class Settings:
     admin_token: str | None = None
     unsubscribe_target: str = "*|UNSUB|*"
     max_receive_count: int = 3
+    # A failed job message comes back after this many seconds, doubling per delivery (with
+    # jitter), instead of after the queue's visibility timeout (90 minutes, sized for the
+    # worker's timeout), by which time its job would have expired from the store.
+    retry_delay_seconds: float = 10.0
     # Content generation (see sbemail.content): API style, timeouts, retries, cost.
     openai_api_style: str | None = None  # "responses" | "chat"; None: chat iff base URL
     openai_timeout_seconds: float = 45.0  # one HTTP attempt
@@ -115,6 +119,7 @@ class Settings:
             unsubscribe_target=text("UNSUBSCRIBE_TARGET", cls.unsubscribe_target)
             or cls.unsubscribe_target,
             max_receive_count=int(number("MAX_RECEIVE_COUNT", cls.max_receive_count)),
+            retry_delay_seconds=number("RETRY_DELAY_SECONDS", cls.retry_delay_seconds),
             openai_api_style=text("OPENAI_API_STYLE", None),
             openai_timeout_seconds=number("OPENAI_TIMEOUT_SECONDS", cls.openai_timeout_seconds),
             openai_max_attempts=int(number("OPENAI_MAX_ATTEMPTS", cls.openai_max_attempts)),

@@ -117,14 +117,20 @@ class LocalAws:
     table_name: str
     queue_url: str
     dlq_url: str
+    visibility_timeout: int = 30
 
     def environment(self) -> dict[str, str]:
-        """Variables the service reads to find these resources."""
+        """Variables the service reads to find these resources.
+
+        A failed message's retry delay is held within the local queue's (short)
+        visibility timeout, so a local retry never waits longer than SQS alone would.
+        """
         return {
             "DYNAMODB_ENDPOINT": self.endpoint,
             "SQS_ENDPOINT": self.endpoint,
             "TABLE_NAME": self.table_name,
             "QUEUE_URL": self.queue_url,
+            "RETRY_DELAY_SECONDS": str(min(10, self.visibility_timeout / 2)),
         }
 
 
@@ -180,7 +186,7 @@ def provision(
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
-    return LocalAws(endpoint, table_name, queue_url, dlq_url)
+    return LocalAws(endpoint, table_name, queue_url, dlq_url, visibility_timeout)
 
 
 def trim_to_limits(services: Services, clock: Callable[[], float] = time.time) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """The job queue: how the API hands work to the worker."""
 
 from .ports import JobQueue
-from .sqs import SQSJobQueue
+from .sqs import SQSJobQueue, retry_delay
 
-__all__ = ["JobQueue", "SQSJobQueue"]
+__all__ = ["JobQueue", "SQSJobQueue", "retry_delay"]

@@ -16,3 +16,10 @@ class JobQueue(Protocol):
         An id is returned only once every retry has failed: a caller that gets it back
         still owns that job (and must not leave it waiting for a worker that never comes).
         """
+
+    def retry_later(self, receipt_handle: str, delay_seconds: int) -> bool:
+        """Make a received message that failed visible again after ``delay_seconds``.
+
+        Best effort: False when the queue refused (the message then comes back after the
+        queue's own visibility timeout, as it would have anyway).
+        """

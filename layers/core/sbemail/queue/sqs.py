@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,24 @@ logger = logging.getLogger(__name__)
 
 BATCH_LIMIT = 10
 """Entries per ``SendMessageBatch`` call, SQS's own limit."""
+
+
+MAX_VISIBILITY_SECONDS = 12 * 3600
+"""SQS's upper bound for a message's visibility timeout."""
+
+
+def retry_delay(
+    receive_count: int, base_seconds: float, cap_seconds: float, rng: random.Random | None = None
+) -> int:
+    """Seconds before a job message that failed its ``receive_count``-th delivery returns.
+
+    Doubling per delivery, each delay drawn from its upper half (jitter, so jobs that
+    failed together, say in one throttling burst, do not all return in the same second),
+    and never past ``cap_seconds``.
+    """
+    ceiling = min(cap_seconds, base_seconds * 2 ** max(0, receive_count - 1))
+    draw = (rng or random).uniform(ceiling / 2, ceiling)
+    return max(1, round(draw))
 
 
 class SQSJobQueue:
@@ -46,6 +65,23 @@ class SQSJobQueue:
         for start in range(0, len(ids), BATCH_LIMIT):
             unsent.extend(self._send_group(ids[start : start + BATCH_LIMIT]))
         return unsent
+
+    def retry_later(self, receipt_handle: str, delay_seconds: int) -> bool:
+        """Bring a failed message back after ``delay_seconds`` (``ChangeMessageVisibility``).
+
+        Best effort: if SQS refuses, the message comes back after the queue's visibility
+        timeout instead, which is where it would have been without this call.
+        """
+        try:
+            self._client.change_message_visibility(
+                QueueUrl=self._url,
+                ReceiptHandle=receipt_handle,
+                VisibilityTimeout=max(0, min(delay_seconds, MAX_VISIBILITY_SECONDS)),
+            )
+        except Exception:
+            logger.warning("could not shorten a failed message's visibility", exc_info=True)
+            return False
+        return True
 
     def _send_group(self, group: list[str]) -> list[str]:
         pending = list(group)
