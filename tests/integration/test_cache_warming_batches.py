@@ -17,7 +17,13 @@ from sbemail.service import (
     InvalidRequestError,
     WarmingService,
 )
-from sbemail.storage import DynamoDBBatchStore, DynamoDBJobStore, DynamoDBResponseCache, Table
+from sbemail.storage import (
+    Batch,
+    DynamoDBBatchStore,
+    DynamoDBJobStore,
+    DynamoDBResponseCache,
+    Table,
+)
 
 from fakes.batching import LIBRARY, brief
 from fakes.content import API_KEY, pooled_model
@@ -192,3 +198,16 @@ def test_every_request_of_a_large_batch_is_kept_and_replayed(rig: WarmRig) -> No
     assert [entry["jobId"] for entry in report["items"]] == [
         entry["jobId"] for entry in batch.batch.items
     ]  # each joins its own job, still in flight
+
+
+def test_a_batch_stored_without_its_requests_reports_them_failed(
+    rig: WarmRig, fresh_table: Table, clock: Any
+) -> None:
+    """A batch accepted before requests were kept with batches: nothing to replay."""
+    items = [{"index": 0, "jobId": "j-0"}, {"index": 1, "error": {"code": "invalid_request"}}]
+    older = Batch("older-batch", STORE, "standard", items, clock())
+    DynamoDBBatchStore(fresh_table, 3600, clock).create(older, {})
+    report = rig.warming.warm({"batchId": "older-batch", "storeId": STORE})
+    assert [entry["status"] for entry in report["items"]] == ["failed", "invalid"]
+    assert report["items"][0]["error"]["code"] == "request_unavailable"
+    assert rig.queue.sent == [] and rig.model_calls == 0
