@@ -74,7 +74,9 @@ def test_bad_warm_bodies_are_refused_naming_the_field(
         ({"requests": []}, "requests"),
         ({}, "requests"),
         ({"requests": "all of them"}, "requests"),
-        ({"batchId": "b-123"}, "batchId"),
+        ({"batchId": "b-123"}, "storeId"),
+        ({"batchId": "b#r0", "storeId": "s-1"}, "batchId"),
+        ({"requests": distinct_requests(1), "storeId": "s-1"}, "storeId"),
         ({"requests": distinct_requests(1), "batchId": "b-1"}, "requests"),
         ({"requests": distinct_requests(1), "campaign": "x"}, "campaign"),
     ]
@@ -84,5 +86,14 @@ def test_bad_warm_bodies_are_refused_naming_the_field(
         error = reply.json()["error"]
         assert field in error["message"], error
         assert "Traceback" not in reply.body.decode()
-    batch = call("POST", local_url + WARM, {"batchId": "b-123"}, admin_headers).json()
-    assert batch["error"]["message"].startswith("batchId warming not available yet")
+
+
+def test_warming_an_unknown_batch_is_a_404_naming_batch_id(
+    local_url: str, admin_headers: dict[str, str]
+) -> None:
+    body = {"batchId": uuid.uuid4().hex, "storeId": "warm-nobody"}
+    reply = call("POST", local_url + WARM, body, admin_headers)
+    assert reply.status == 404
+    error = reply.json()["error"]
+    assert error["code"] == "batch_not_found"
+    assert [detail["field"] for detail in error["details"]] == ["batchId"]

@@ -74,6 +74,23 @@ def test_warming_ten_requests_through_the_handler_makes_them_hits(
     assert totals.get("CacheHit") == 10 and "CacheMiss" not in totals
 
 
+def test_warming_a_batch_through_the_handler_replays_its_requests(api: Any) -> None:
+    store_id = f"h-{uuid.uuid4().hex[:8]}"
+    requests = [{**sample_body(name), "storeId": store_id} for name in sample_names()[:2]]
+    status, batch = invoke(api, "/api/email/batch", {"storeId": store_id, "requests": requests})
+    assert status == 202
+    warm = {"batchId": batch["batchId"], "storeId": store_id}
+    status, body = invoke(api, "/api/email/cache/warm", warm)
+    assert status == 401  # operators only, in this form too
+    status, report = invoke(api, "/api/email/cache/warm", warm, operator=True)
+    assert status == 202 and report["batchId"] == batch["batchId"]
+    assert [item["jobId"] for item in report["items"]] == [i["jobId"] for i in batch["items"]]
+    for other in ({**warm, "storeId": "someone-else"}, {**warm, "batchId": "nope"}):
+        status, body = invoke(api, "/api/email/cache/warm", other, operator=True)
+        assert status == 404 and body["error"]["code"] == "batch_not_found"
+        assert body["error"]["details"][0]["field"] == "batchId"
+
+
 def test_warming_is_refused_to_callers_who_are_not_operators(api: Any) -> None:
     status, body = invoke(api, "/api/email/cache/warm", {"requests": [sample_body("cedar")]})
     assert status == 401 and body["error"]["code"] == "unauthorized"

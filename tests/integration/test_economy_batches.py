@@ -192,6 +192,46 @@ def test_economy_jobs_wait_for_their_batch_past_the_job_ttl(
     assert len(results(rig, submitted.batch.items)) == 3
 
 
+def test_an_identical_request_joins_the_economy_job_for_as_long_as_it_waits(
+    fresh_table: Table, clock, fake: FakeOpenAI
+) -> None:
+    rig = rig_for(fresh_table, clock, fake, hold=True)
+    items = rig.batches.submit(economy_body(2)).batch.items
+    rig.economy.poll()  # submitted: the provider batch holds it for hours
+    clock.now += 2 * 3600  # far past an ordinary claim's five minutes
+    jobs_before = rig.generation.jobs([item["jobId"] for item in items])
+    same = rig.generation.submit({**brief(0), "variants": 1})
+    assert same.coalesced and same.job_id == items[0]["jobId"]
+    assert rig.queue.sent == [] and rig.provider.live_calls() == 0  # nothing generated
+    assert rig.generation.jobs([item["jobId"] for item in items]).keys() == jobs_before.keys()
+    rig.provider.release()
+    assert rig.economy.poll()["ended"] == 1
+    served = rig.generation.submit({**brief(0), "variants": 1})
+    assert served.result is not None and served.result["cache"] == "hit"
+    assert rig.queue.sent == [] and rig.provider.live_calls() == 0
+
+
+def test_an_economy_job_run_live_leaves_a_cache_entry_or_a_free_key(
+    fresh_table: Table, clock, fake: FakeOpenAI
+) -> None:
+    rig = rig_for(fresh_table, clock, fake, expire_after=0)  # the batch answers nothing
+    items = rig.batches.submit(economy_body(2)).batch.items
+    rig.economy.poll()
+    fake.behaviour.rules["Letter number 0."] = "400"  # item 0's live run is refused
+    clock.now += 3600
+    report = rig.economy.poll()
+    assert (report["ended"], report["answered"], report["live"]) == (1, 0, 2)
+    failed = rig.generation.status(items[0]["jobId"], "cedar-ash")
+    assert failed.status.value == "failed"
+    fake.behaviour.rules.clear()
+    calls = rig.provider.live_calls()
+    served = rig.generation.submit({**brief(1), "variants": 1})  # item 1 was written live
+    assert served.result is not None and served.result["cache"] == "hit"
+    retried = rig.generation.submit({**brief(0), "variants": 1})  # not held for a day
+    assert not retried.coalesced and retried.job_id not in (None, items[0]["jobId"])
+    assert rig.queue.sent == [retried.job_id] and rig.provider.live_calls() == calls
+
+
 def test_economy_falls_back_to_standard_without_the_responses_api(
     fresh_table: Table, clock
 ) -> None:

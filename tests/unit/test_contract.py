@@ -96,7 +96,7 @@ EXPECTED_STATUSES = {
     ("post", "/api/email/batch"): {"202", "400", "413", "415", "500", "503"},
     ("get", "/api/email/batches/{batch_id}"): {"200", "400", "404", "500", "503"},
     ("get", "/api/email/batches/{batch_id}/items/{index}"): {"200", "400", "404"},
-    ("post", "/api/email/cache/warm"): {"200", "202", "400", "401", "403", "413", "415"},
+    ("post", "/api/email/cache/warm"): {"200", "202", "400", "401", "403", "404", "413", "415"},
     ("post", "/api/brand-info"): {"200", "400", "404", "413", "415", "502", "503"},
     ("get", "/api/brands/{domain}"): {"200", "400", "404", "502", "503"},
 }
@@ -141,6 +141,7 @@ def test_generation_documents_its_event_stream_alternative() -> None:
             {"storeId": "s-1", "requests": [{"emailType": "Promotion"}], "mode": "economy"},
         ),
         ("warmCache", {"requests": [{"emailType": "Promotion"}]}),
+        ("warmCache", {"batchId": "Zq8-x_1", "storeId": "s-1"}),
         ("brandInfo", {"domain": "northwind.example"}),
     ],
 )
@@ -154,6 +155,21 @@ def test_the_new_request_bodies_describe_what_their_routes_accept(
     assert list(validator.iter_errors(body)) == []
     assert list(validator.iter_errors(content["example"])) == []
     assert list(validator.iter_errors({**body, "unknown": 1})) or operation_id == "brandInfo"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"batchId": "b-1"},  # whose batch?
+        {"requests": [{"emailType": "Promotion"}], "storeId": "s-1"},
+        {"requests": [{"emailType": "Promotion"}], "batchId": "b-1", "storeId": "s-1"},
+        {"batchId": "b#1", "storeId": "s-1"},
+    ],
+)
+def test_the_warm_body_refuses_what_the_route_refuses(body: dict) -> None:
+    operation = spec()["paths"]["/api/email/cache/warm"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert list(Draft202012Validator(schema).iter_errors(body))
 
 
 def test_the_error_body_is_described_as_the_api_writes_it() -> None:

@@ -238,7 +238,7 @@ def _build_services() -> Services:
         economy=lambda: economy.available,
         economy_ttl_seconds=WINDOW_SECONDS + settings.batch_ttl_minutes * 60,
     )
-    warming = WarmingService(generation)
+    warming = WarmingService(generation, batches)  # batchId warm-ups replay batches
     return Services(
         settings,
         library,

@@ -172,14 +172,18 @@ class WarmItem(_Document):
     store_id: str | None = None
     job_id: str | None = Field(default=None, description="when queued: the job filling it")
     error: dict[str, Any] | None = Field(default=None, description="when invalid or failed")
+    duplicate_of: int | None = Field(
+        default=None, description="a batch's item repeating an earlier one: its outcome"
+    )
 
 
 class WarmReport(_Document):
-    """What became of each warm-up request."""
+    """What became of each warm-up request (a batch's: each of its items, in order)."""
 
     success: Literal[True]
     summary: WarmSummary
     items: list[WarmItem]
+    batch_id: str | None = Field(default=None, description="the batch warmed, when named")
 
 
 # -- answers by status ---------------------------------------------------------------------

@@ -219,10 +219,17 @@ WARM_CACHE = operation(
     {
         200: answer("Every request was already cached (now kept to its cap)", WarmReport),
         202: answer("Some requests were queued to fill the cache", WarmReport),
+        404: error_answer(
+            "No such batchId for that storeId: unknown, expired or another store's "
+            "(batch_not_found, details name batchId)"
+        ),
     },
     _JSON_WRITE_ERRORS,
     operation_id="warmCache",
-    description="Up to 100 generate requests; an invalid one is reported on its own.",
+    description=(
+        "Up to 100 generate requests, or a batch's requests by `batchId` and `storeId` "
+        "(replayed as the batch admitted them); an invalid one is reported on its own."
+    ),
     operators_only=True,
 )
 OPENAPI = operation(

@@ -174,14 +174,20 @@ def _warm_body() -> tuple[dict[str, Any], dict[str, Any]]:
             "batchId": {
                 "type": "string",
                 "minLength": 1,
-                "maxLength": 200,
-                "description": "not available yet: answered 400",
+                "maxLength": 64,
+                "pattern": r"^[A-Za-z0-9_-]+$",
+                "description": "a batch's id (its 202's batchId): warm with its requests",
             },
+            "storeId": {**_STORE_ID_SCHEMA, "description": "with batchId: the batch's store"},
         },
-        "oneOf": [{"required": ["requests"]}, {"required": ["batchId"]}],
+        "oneOf": [
+            {"required": ["requests"], "not": {"required": ["storeId"]}},
+            {"required": ["batchId", "storeId"], "not": {"required": ["requests"]}},
+        ],
     }
     return _json_body(
-        "Generate requests to put in the response cache before callers ask.",
+        "Generate requests to put in the response cache before callers ask, or the "
+        "batch whose requests to replay.",
         schema,
         {"requests": [GENERATE_EXAMPLE]},
     )

@@ -119,7 +119,7 @@ def map_errors(app: APIGatewayHttpResolver, logger: logging.Logger | Any) -> Non
 
     @app.exception_handler(JobUnavailableError)
     def job_unavailable(error: JobUnavailableError) -> Response:
-        return error_response(404, error.code, error.message)
+        return error_response(404, error.code, error.message, error.details)
 
     @app.exception_handler(BrandLookupError)
     def brand_lookup_failed(error: BrandLookupError) -> Response:

@@ -12,7 +12,9 @@ response cache, attached to an identical job in flight, or given a job of its ow
 Identical items inside the batch are recognised before that (same store and cache
 digest) and share the first one's outcome, so they cost one generation with or without
 a cache. New jobs are queued together, ten to an SQS call; a job that cannot be queued
-is failed at once (its item says so) rather than left waiting.
+is failed at once (its item says so) rather than left waiting. The request each distinct
+valid item was admitted with (defaults merged, brand resolved) is kept with the batch,
+so the cache can be warmed with the batch later (``admitted_requests``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 from ..content.openai_batches import WINDOW_SECONDS
 from ..domain import GenerateRequest
@@ -59,8 +63,12 @@ class BatchError(JobUnavailableError):
 
     code = "batch_not_found"
 
-    def __init__(self, batch_id: str) -> None:
-        ServiceError.__init__(self, "no such batch (unknown, expired, or not yours)")
+    def __init__(self, batch_id: str, field: str | None = None) -> None:
+        """``field``: the request field that named the batch (a body's ``batchId``), for
+        the error's details."""
+        message = "no such batch (unknown, expired, or not yours)"
+        details = [{"field": field, "message": message}] if field else None
+        ServiceError.__init__(self, message, details)
         self.job_id = batch_id
         self.batch_id = batch_id
 
@@ -107,6 +115,7 @@ class BatchService:
         answers: dict[int, dict[str, Any]] = {}
         first_of: dict[str, int] = {}
         new_jobs: list[str] = []
+        admitted: dict[int, dict[str, Any]] = {}
         counts: Counter[str] = Counter()
         for index, raw in enumerate(requests):
             try:
@@ -124,6 +133,7 @@ class BatchService:
                 counts["duplicates"] += 1
                 continue
             first_of[key] = index
+            admitted[index] = request.model_dump(mode="json", by_alias=True)  # as a job's
             item = self._admit(index, request, answers, new_jobs, keep_until)
             counts[_kind(item)] += 1
             items.append(item)
@@ -131,7 +141,7 @@ class BatchService:
             state.update(phase="new", jobs=new_jobs)
         batch = Batch(new_job_id(), store_id, mode, items, self._clock(), state=state)
         try:
-            batch = self._store.create(batch, answers, ttl=ttl)
+            batch = self._store.create(batch, answers, ttl=ttl, requests=admitted)
             if mode == "economy" and new_jobs:
                 self._store.mark_open(batch.id)  # the poller takes it from here
         except Exception:
@@ -185,11 +195,30 @@ class BatchService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def get(self, batch_id: str, store_id: str) -> Batch:
+    def get(self, batch_id: str, store_id: str, field: str | None = None) -> Batch:
+        """The live batch (``BatchError`` naming ``field`` if unknown, expired or another
+        store's)."""
         batch = self._store.get(batch_id)
         if batch is None or batch.store_id != store_id:
-            raise BatchError(batch_id)
+            raise BatchError(batch_id, field)
         return batch
+
+    def admitted_requests(self, batch: Batch) -> dict[int, GenerateRequest | None]:
+        """The requests the batch's distinct valid items were admitted with, by index
+        (duplicates share their first item's; invalid items have none). ``None`` for a
+        kept request that no longer validates (the request schema changed since)."""
+        indexes = [item["index"] for item in batch.items if "duplicateOf" not in item]
+        kept = self._store.requests(batch.id, indexes)
+        requests: dict[int, GenerateRequest | None] = {}
+        for index, document in sorted(kept.items()):
+            try:
+                requests[index] = GenerateRequest.model_validate(document)
+            except ValidationError:
+                logger.warning(
+                    "the kept request of item %d of batch %s is invalid", index, batch.id
+                )
+                requests[index] = None
+        return requests
 
     def status(self, batch: Batch) -> tuple[list[dict[str, Any]], dict[str, int]]:
         """Each item's status (from its job, read 100 to a call) and the batch's progress:

@@ -126,11 +126,12 @@ class GenerationService:
         """Answer a valid request from the cache, attach it to an identical job in flight,
         or create its job; ``enqueue=False`` leaves a new job for the caller to queue (a
         batch sends its jobs ten to a call) and to ``unqueue`` if that fails, or to run
-        otherwise (an economy batch); ``keep_until`` is the new job's (``Job``)."""
+        otherwise (an economy batch); ``keep_until`` is the new job's (``Job``), and its
+        cache claim's too: identical requests coalesce onto the job as long as it lives."""
         job_id = new_job_id()
         key = ""
         for _ in range(_CLAIM_ATTEMPTS):
-            claim = self._claim(request, job_id, warm)
+            claim = self._claim(request, job_id, warm, keep_until)
             if claim is None or claim.owner:
                 key = claim.key if claim else ""
                 break
@@ -146,7 +147,7 @@ class GenerationService:
                 self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
             if self._cache is not None and self._cache.take_over(
-                claim.key, claim.job_id, job_id, warm
+                claim.key, claim.job_id, job_id, warm, pending_until=keep_until
             ):
                 key = claim.key
                 break
@@ -160,14 +161,16 @@ class GenerationService:
         self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
 
-    def _claim(self, request: GenerateRequest, job_id: str, warm: bool = False) -> Claim | None:
-        """The cache's answer for this request; ``None`` when caching is off or failing."""
+    def _claim(
+        self, request: GenerateRequest, job_id: str, warm: bool = False, keep_until: int = 0
+    ) -> Claim | None:
+        """The cache's answer for this request; ``None`` when caching is off or failing.
+        A claim won for a job kept until ``keep_until`` is kept as long."""
         if self._cache is None:
             return None
         try:
-            return self._cache.claim(
-                self._cache.key(request.store_id, self._digest(request)), job_id, warm
-            )
+            key = self._cache.key(request.store_id, self._digest(request))
+            return self._cache.claim(key, job_id, warm, pending_until=keep_until)
         except Exception:  # a cache failure never fails the request
             logger.exception("response cache unavailable; generating without it")
             return None

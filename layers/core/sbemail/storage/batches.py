@@ -1,8 +1,11 @@
 """Batches in the service table: what each item of a batch became, and cached answers.
 
-Items: ``batch#<id>`` (the store, the mode, the items' outcomes as compressed JSON) and
+Items: ``batch#<id>`` (the store, the mode, the items' outcomes as compressed JSON),
 ``batch#<id>#i<n>`` (the result an item was answered with from the response cache, kept
-with the batch so it stays readable after the cache entry expires or is cleared). Item
+with the batch so it stays readable after the cache entry expires or is cleared) and
+``batch#<id>#r<n>`` (item ``n``'s request as admitted, compressed: what warming the
+cache with the batch replays; one item each, so a batch of large requests never nears
+DynamoDB's 400 KB item limit). All of them share the batch's expiry. Item
 statuses are not copied here: they are read from the jobs when asked, so a batch record
 is written once and never contended by the workers.
 """
@@ -29,6 +32,10 @@ def answer_key(batch_id: str, index: int) -> str:
     return f"batch#{batch_id}#i{index}"
 
 
+def request_key(batch_id: str, index: int) -> str:
+    return f"batch#{batch_id}#r{index}"
+
+
 @dataclass(frozen=True)
 class Batch:
     """One batch as stored: ``items`` are the outcomes the POST answered with."""
@@ -51,9 +58,17 @@ class DynamoDBBatchStore:
         self._ttl = ttl_seconds
         self._clock = clock
 
-    def create(self, batch: Batch, answers: dict[int, dict[str, Any]], ttl: int = 0) -> Batch:
-        """Store a new batch and the cached answers of its items; ``ttl`` (seconds)
-        overrides the default life (an economy batch lives as long as its window)."""
+    def create(
+        self,
+        batch: Batch,
+        answers: dict[int, dict[str, Any]],
+        ttl: int = 0,
+        requests: dict[int, dict[str, Any]] | None = None,
+    ) -> Batch:
+        """Store a new batch, the cached answers of its items and the ``requests`` its
+        items were admitted with (by index); ``ttl`` (seconds) overrides the default
+        life (an economy batch lives as long as its window). The batch record goes
+        last, so a batch that can be read has its answers and requests."""
         expires_at = int(self._clock()) + (ttl or self._ttl)
         for index, result in answers.items():
             self._table.put(
@@ -63,6 +78,16 @@ class DynamoDBBatchStore:
                     "data": pack(result),
                     "expires_at": expires_at,
                 }
+            )
+        if requests:
+            self._table.put_many(
+                {
+                    "pk": request_key(batch.id, index),
+                    "kind": "batch-request",
+                    "data": pack(request),
+                    "expires_at": expires_at,
+                }
+                for index, request in requests.items()
             )
         try:
             self._table.put(
@@ -147,3 +172,14 @@ class DynamoDBBatchStore:
         if not item or int(item.get("expires_at", 0)) <= self._clock():
             return None
         return unpack(item["data"])  # type: ignore[no-any-return]
+
+    def requests(self, batch_id: str, indexes: list[int]) -> dict[int, dict[str, Any]]:
+        """The requests items ``indexes`` were admitted with, while the batch lives
+        (read 100 to a call); an index without one (an invalid item) is absent."""
+        keys = {request_key(batch_id, index): index for index in indexes}
+        now = self._clock()
+        return {
+            keys[pk]: unpack(item["data"])
+            for pk, item in self._table.get_many(keys).items()
+            if int(item.get("expires_at", 0)) > now
+        }

@@ -93,11 +93,12 @@ class DynamoDBResponseCache:
 
     # -- lookups and claims -------------------------------------------------------------
 
-    def claim(self, key: str, job_id: str, warm: bool = False) -> Claim:
+    def claim(self, key: str, job_id: str, warm: bool = False, pending_until: int = 0) -> Claim:
         """Serve ``key`` from the cache, or let exactly one caller generate it.
 
         A served entry's life is extended (``_touch``); with ``warm`` it is extended to
-        its cap instead, and no hit is counted.
+        its cap instead, and no hit is counted. ``pending_until`` keeps a claim this
+        caller wins until then rather than for the pending TTL (see ``_put_pending``).
         """
         with self._lock:
             local = self._local.get(key)
@@ -114,19 +115,22 @@ class DynamoDBResponseCache:
             condition="attribute_not_exists(pk) OR expires_at <= :now",
             values={":now": now},
             warm=warm,
+            pending_until=pending_until,
         ):
             return Claim(key, job_id=job_id, owner=True)
         item = self._table.get(key)
         if item is None or int(item.get("expires_at", 0)) <= now:
-            return self.claim(key, job_id, warm)  # it expired or was released meanwhile
+            # it expired or was released meanwhile
+            return self.claim(key, job_id, warm, pending_until)
         if item.get("state") == "ready":
             entry = ReadyEntry.from_item(item)
             extended = self._touch(key, entry, warm)
-            if extended is None:
-                return self.claim(key, job_id, warm)  # it expired since the read
+            if extended is None:  # it expired since the read
+                return self.claim(key, job_id, warm, pending_until)
             return Claim(key, result=entry.result, extended=extended)
         if warm and not self._mark_warm(key, str(item["job_id"])):
-            return self.claim(key, job_id, warm)  # it was filled or released meanwhile
+            # it was filled or released meanwhile
+            return self.claim(key, job_id, warm, pending_until)
         return Claim(key, job_id=str(item["job_id"]))
 
     def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
@@ -198,7 +202,14 @@ class DynamoDBResponseCache:
             )
         return target > old_expiry
 
-    def take_over(self, key: str, stale_job_id: str, job_id: str, warm: bool = False) -> bool:
+    def take_over(
+        self,
+        key: str,
+        stale_job_id: str,
+        job_id: str,
+        warm: bool = False,
+        pending_until: int = 0,
+    ) -> bool:
         """Replace a pending claim whose job vanished (e.g. a crash before it was stored)."""
         return self._put_pending(
             key,
@@ -207,6 +218,7 @@ class DynamoDBResponseCache:
             names={"#state": "state"},
             values={":stale": stale_job_id, ":pending": "pending"},
             warm=warm,
+            pending_until=pending_until,
         )
 
     def _mark_warm(self, key: str, job_id: str) -> bool:
@@ -231,16 +243,24 @@ class DynamoDBResponseCache:
         values: dict[str, Any],
         names: dict[str, str] | None = None,
         warm: bool = False,
+        pending_until: int = 0,
     ) -> bool:
         """Write a pending claim for ``job_id`` if ``condition`` holds; say whether it did.
-        A ``warm`` claim asks ``fill`` for a warmed entry."""
+        A ``warm`` claim asks ``fill`` for a warmed entry.
+
+        The claim lives for the pending TTL (an ordinary job's life), or until
+        ``pending_until`` when that is later: an economy job waits up to a day for its
+        batch, and identical requests must keep finding it meanwhile. Either way the
+        job's ``fill`` replaces the claim, or its failure ``release``s it.
+        """
+        expires_at = max(int(self._clock()) + self._pending_ttl, pending_until)
         item = {
             "pk": key,
             "kind": "cache",
             "state": "pending",
             "job_id": job_id,
             "warm": warm,
-            "expires_at": int(self._clock()) + self._pending_ttl,
+            "expires_at": expires_at,
         }
         try:
             self._table.put(item, condition=condition, names=names, values=values)

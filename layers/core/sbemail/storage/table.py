@@ -9,6 +9,7 @@ any table size.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -144,6 +145,25 @@ class Table:
                     found[str(item["pk"])] = item
                 request = response.get("UnprocessedKeys") or {}
         return found
+
+    def put_many(self, items: Iterable[Mapping[str, Any]], attempts: int = 8) -> None:
+        """Write ``items`` unconditionally, 25 per request as DynamoDB allows.
+
+        Items DynamoDB leaves unprocessed (throttling) are sent again after a pause that
+        doubles from 50 ms; after ``attempts`` rounds the call fails rather than leave
+        items silently unwritten.
+        """
+        requests = [{"PutRequest": {"Item": to_item(item)}} for item in items]
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self.name: requests[start : start + 25]}
+            for attempt in range(attempts):
+                response = self._call("batch_write_item", RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if pending:
+                raise RuntimeError(f"DynamoDB left {len(pending[self.name])} items unwritten")
 
     def scan_pages(
         self, page_size: int, max_pages: int, start_key: str | None = None
