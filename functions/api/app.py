@@ -9,17 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 
 from sbemail.api import contract, routes
-from sbemail.api.resolver import guard_operations, map_errors
+from sbemail.api.resolver import PerThreadResolver, guard_operations, map_errors
 from sbemail.bootstrap import services
 
 logger = Logger()
 metrics = Metrics()
 tracer = Tracer(patch_modules=("botocore",))  # what we call; patching all costs ~30 ms of init
-app = APIGatewayHttpResolver(enable_validation=True)  # parameters, as documented
+app = PerThreadResolver(enable_validation=True)  # parameters, as documented
 guard_operations(app, lambda: services().settings.admin_token)
 map_errors(app, logger)
 app.include_router(routes.generation)

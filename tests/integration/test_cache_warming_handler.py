@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
+from aws_lambda_powertools import Metrics
 
 from sbemail import bootstrap
 from sbemail.local.embedded import LocalAws
@@ -22,6 +23,9 @@ TOKEN = uuid.uuid4().hex
 @pytest.fixture
 def api(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("SBEMAIL_ADMIN_TOKEN", TOKEN)
+    # Powertools keeps metrics per process: an earlier test's unflushed ones would be
+    # flushed with this test's and counted as its own.
+    Metrics().clear_metrics()
     return load_handler(ROOT / "functions" / "api" / "app.py", "api_under_test")
 
 

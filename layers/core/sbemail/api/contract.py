@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from functools import cache
 from typing import Any
 
@@ -285,11 +286,20 @@ def document(app: APIGatewayHttpResolver) -> dict[str, Any]:
 
 
 def publish(app: APIGatewayHttpResolver) -> None:
-    """Serve the document at ``OPENAPI_PATH`` (public; built once per container)."""
+    """Serve the document at ``OPENAPI_PATH`` (public; built once per container).
+
+    Built under a lock: Powertools' schema generation is not safe to run twice at once
+    (the local server serves requests on many threads).
+    """
+    building = threading.Lock()
 
     @cache
-    def served() -> str:
+    def built() -> str:
         return json.dumps(document(app))
+
+    def served() -> str:
+        with building:
+            return built()
 
     @app.get(OPENAPI_PATH, **OPENAPI)
     def openapi() -> Response[Any]:

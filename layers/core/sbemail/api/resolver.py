@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 from ..service import (
     BrandLookupError,
@@ -35,6 +37,53 @@ BRAND_LOOKUP_STATUSES: dict[type[BrandLookupError], int] = {
     BrandLookupUnavailableError: 503,  # nothing to look brands up with: say what to set
     BrandLookupFailedError: 502,  # the brand service failed, after retries
 }
+
+
+class PerThreadResolver(APIGatewayHttpResolver):
+    """Powertools' HTTP API resolver, keeping the request it resolves per thread.
+
+    Powertools keeps the current event and Lambda context on a class attribute, and the
+    routing context in one dict, which is right for Lambda: a container serves one
+    request at a time. The local server serves many at once from one process, and there a
+    request could be routed or validated with another's event (seen as 500s when 20
+    threads mix routes). Kept per thread, each request sees only its own; in Lambda, with
+    one thread, nothing changes.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._request = threading.local()
+        super().__init__(**options)
+
+    @property  # type: ignore[override]
+    def current_event(self) -> BaseProxyEvent:
+        return self._request.event  # type: ignore[no-any-return]
+
+    @current_event.setter
+    def current_event(self, event: BaseProxyEvent) -> None:
+        self._request.event = event
+
+    @property  # type: ignore[override]
+    def lambda_context(self) -> Any:
+        return self._request.lambda_context
+
+    @lambda_context.setter
+    def lambda_context(self, context: Any) -> None:
+        self._request.lambda_context = context
+
+    @property  # type: ignore[override]
+    def context(self) -> dict[str, Any]:
+        if not hasattr(self._request, "context"):
+            self._request.context = {}
+        return self._request.context  # type: ignore[no-any-return]
+
+    @context.setter
+    def context(self, value: dict[str, Any]) -> None:
+        self._request.context = value
+
+    def resolve(self, event: Any, context: Any) -> dict[str, Any]:
+        self.current_event = self._to_proxy_event(event)
+        self.lambda_context = context
+        return super().resolve(event, context)
 
 
 def json_response(
