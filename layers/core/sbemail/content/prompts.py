@@ -1,13 +1,19 @@
 """What the model is told: the longest possible identical prefix first, the variant last.
 
 Prompt caching matches the longest identical *prefix* of a request, and OpenAI reads
-the structured-output schema before the instructions. So the order is: the email
-type's schema (the same for every layout of the type), the fixed instructions, the
-type's purpose and the brand profile with its products (the same for every job of the
-brand and type: the scope of ``prompt_cache_key``), and only then this job's brief and
-facts, and this variant's angle, layout and the fields it writes. Nothing is said
-twice: limits and slot hints live in the schema only. Caller text travels as JSON
-data, never as instructions, and loses every address that is not the store's.
+the structured-output schema before the instructions. So the order is: the schema of
+the email type and the request's facts (the same for every layout, and for every job
+of the brand with the same facts), the fixed instructions, the type's purpose and the
+brand profile with its products (the same for every job of the brand and type: the
+scope of ``prompt_cache_key``), and only then this job's brief and facts, and this
+variant's angle and the fields its layout leaves empty.
+
+Every token is paid for on every call, cached or not, so nothing is said twice and
+nothing is sent that the copy cannot use: limits and slot hints live in the schema
+only (a hint once, however many positions share it), field names are short on the
+wire, data is compact JSON without empty values, and the layout is not described (the
+fields say what each block holds). Caller text travels as JSON data, never as
+instructions, and loses every address that is not the store's.
 """
 
 from __future__ import annotations
