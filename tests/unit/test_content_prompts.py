@@ -149,3 +149,12 @@ def test_variants_are_asked_for_different_angles() -> None:
     prompts = [build_prompt(b).task for b in briefs_for(sample("cedar"))]
     angles = {task.split("angle: ", 1)[1].split("\n", 1)[0] for task in prompts}
     assert len(angles) == len(prompts)
+
+
+def test_a_hint_is_given_once_in_the_schema() -> None:
+    properties = strict_schema(briefs_for(sample("cedar"))[0])["properties"]
+    assert properties["story1_title"]["description"].startswith("the story's heading")
+    assert properties["story2_title"]["description"] == "at most 80 characters"
+    assert properties["subjectLine"]["description"] == "at most 60 characters"
+    cart = strict_schema(briefs_for(sample("pixelpet"))[0])["properties"]
+    assert cart["cta_button_label"]["description"].startswith("as hero_button_label;")

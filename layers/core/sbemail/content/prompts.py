@@ -145,18 +145,24 @@ def strict_schema(brief: VariantBrief) -> dict[str, Any]:
     Strict mode requires every property and ``additionalProperties: false`` but rejects
     ``maxLength``; the limit moves into the description, where the model reads it, and
     is enforced afterwards by the copy review. A hint is given once: a repeated
-    position (the second story on) or a hint already given (the same button twice)
-    says only its limit, and so do the subject line and the preheader, which the
-    instructions describe.
+    position (the second story on) says only its limit, and so do the subject line and
+    the preheader, which the instructions describe; a slot whose hint another slot
+    already gave (the same button twice) points to it.
     """
     names = wire_names(brief)
     properties: dict[str, Any] = {}
-    hinted: set[object] = set()
+    repeated: set[tuple[str, str]] = set()  # (position without its number, slot)
+    first_with: dict[str, str] = {}  # hint → the wire name that gave it
     for field in brief.fields:
         kind = (field.position.rstrip("0123456789"), field.name.rsplit("__", 1)[-1])
-        said = kind in hinted or field.hint in hinted or field.position == "envelope"
-        hint = "" if said else field.hint
-        hinted.update({kind, field.hint})
+        if kind in repeated or field.position == "envelope":
+            hint = ""
+        elif field.hint in first_with:
+            hint = f"as {first_with[field.hint]}"
+        else:
+            hint = field.hint
+            first_with[field.hint] = names[field.name]
+        repeated.add(kind)
         described = "; ".join(part for part in (hint, "optional" if field.optional else "") if part)
         limit = f"at most {field.max_length} characters"
         properties[names[field.name]] = {
