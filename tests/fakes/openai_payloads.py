@@ -7,7 +7,7 @@ An answer can be obedient (every value about two thirds of the limit its descrip
 states) or, with ``Realism``, stray the way real models do: a share of values written
 past their limit, and whitespace noise on values that are exactly at it. The fields
 written follow the prompt, as a real model follows it: the last ``Fields to write: ``
-line, or the ``Rewrite only: `` line of a corrective turn.
+or ``Leave empty: `` line, or the ``Rewrite only: `` line of a corrective turn.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ _WORDS = (
     "ready when you are",
 )
 FIELDS_LINE = "Fields to write: "
+LEAVE_EMPTY_LINE = "Leave empty: "
 REWRITE_LINE = "Rewrite only: "
 # An entry of a ``Rewrite only`` line: ``name (now 93 characters, at most 70)``. The
 # parenthesis holds ", " itself, so entries are found by their "name (" opening.
@@ -257,24 +258,33 @@ def add_noise(value: str, noise: str, rng: random.Random) -> str:
     return value[:at] + (" " if noise == "doubled space" else "\t") + value[at:]
 
 
-def fields_to_write(messages: Sequence[tuple[str, str]]) -> tuple[frozenset[str] | None, bool]:
+def fields_to_write(
+    messages: Sequence[tuple[str, str]], properties: Collection[str] = ()
+) -> tuple[frozenset[str] | None, bool]:
     """Which fields the prompt asks for, and whether it is a corrective turn.
 
     A ``Rewrite only: `` line in the last user message names the fields to rewrite;
-    otherwise the last ``Fields to write: `` line of the whole prompt lists them;
-    without either, every field is written (``None``).
+    otherwise the last ``Fields to write: `` line of the whole prompt lists them, or
+    the last ``Leave empty: `` line lists the ``properties`` not to write (whichever
+    comes later); without any, every field is written (``None``).
     """
     last_user = next((text for role, text in reversed(messages) if role == "user"), "")
     rewrite = _last_line(last_user, REWRITE_LINE)
     if rewrite is not None:
         return frozenset(_REWRITE_ENTRY.findall(rewrite)), True
-    listed = None
+    listed: tuple[str, str] | None = None
     for _, text in messages:
-        line = _last_line(text, FIELDS_LINE)
-        listed = line if line is not None else listed
+        for line in text.splitlines():
+            for prefix in (FIELDS_LINE, LEAVE_EMPTY_LINE):
+                if line.startswith(prefix):
+                    listed = (prefix, line[len(prefix) :].strip())
     if listed is None:
         return None, False
-    return frozenset(name.strip() for name in listed.split(", ") if name.strip()), False
+    prefix, names = listed
+    named = frozenset(name.strip() for name in names.split(", ") if name.strip())
+    if prefix == LEAVE_EMPTY_LINE:
+        return frozenset(name for name in properties if name not in named), False
+    return named, False
 
 
 def _last_line(text: str, prefix: str) -> str | None:

@@ -9,7 +9,8 @@ per ``prompt_cache_key`` from the prefix shared with earlier requests, in 128-to
 blocks from 1024 tokens on).
 
 The answer follows the prompt as a real model does: only the fields of the last
-``Fields to write: `` line get text (every other property is ``""``), and a corrective
+``Fields to write: `` line get text (every other property is ``""``), or every field
+but those of the last ``Leave empty: `` line, and a corrective
 turn whose last user message says ``Rewrite only: name (now 93 characters, at most
 70), ...`` gets only those fields. By default every value keeps well within the limit
 its description states; ``Behaviour.overrun_share`` and ``whitespace_noise`` make
@@ -351,7 +352,9 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             path, body, fault = recorded.path, recorded.body, recorded.fault
             behaviour = fake.behaviour
             messages = payloads.prompt_messages(path, body)
-            written, corrective = payloads.fields_to_write(messages)
+            written, corrective = payloads.fields_to_write(
+                messages, list(schema.get("properties", {}))
+            )
             realism = behaviour.realism()
             digest, seen = arrival
 

@@ -2,10 +2,10 @@
 
 Consumers of model output (the copy review, the corrective turn) are only as well
 tested as the fake is realistic: values past their limit, whitespace that hides a value
-at its limit, answers that follow ``Fields to write`` and ``Rewrite only``, prompt-cache
-hits on the shared prefix, and all of it reproducible. These tests hold the fake to
-that, with request bodies shaped like the production ones but built here, so they
-depend on the fake alone.
+at its limit, answers that follow ``Fields to write`` (or ``Leave empty``) and
+``Rewrite only``, prompt-cache hits on the shared prefix, and all of it reproducible.
+These tests hold the fake to that, with request bodies shaped like the production ones
+but built here, so they depend on the fake alone.
 """
 
 from __future__ import annotations
@@ -256,6 +256,17 @@ def test_only_the_last_fields_to_write_line_gets_text(api: Api) -> None:
     assert list(answer) == list(LIMITS)  # the strict schema: every property, in order
     assert {name for name, value in answer.items() if value} == set(listed)
     assert all(everything.values())  # no such line: every field is written
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+def test_a_leave_empty_line_gets_every_other_field_written(api: Api) -> None:
+    left = ["hero__headline", "cta__button_label"]
+    context, (role, text) = task(1)
+    messages = [context, (role, text + "\nLeave empty: " + ", ".join(left))]
+    with serving() as (_, client):
+        answer = ask(client, messages, api=api).values
+    assert list(answer) == list(LIMITS)
+    assert {name for name, value in answer.items() if not value} == set(left)
 
 
 @pytest.mark.parametrize("api", ["responses", "chat"])

@@ -19,7 +19,7 @@ from ..domain import CopyReview, CopyViolation, VariantBrief, merged_repairs, re
 from .errors import ContentError, ContentRejectedError, ContentUnavailableError, InvalidCopyError
 from .ports import Usage, WrittenCopy
 from .pricing import PriceTable
-from .prompts import PROMPT_VERSION, CopyPrompt, build_prompt, correction
+from .prompts import PROMPT_VERSION, CopyPrompt, build_prompt, correction, from_wire
 from .replies import parse_reply
 from .retry import Retrier, Tally, UnreadableReplyError, should_retry, status_of
 
@@ -124,14 +124,14 @@ class OpenAICompatibleContentModel(ABC):
             reply = self._ask(prompt, None, run)
         else:
             reply, run.batch_usage = answered, answered.usage
-        answer = self._read(reply)
+        answer = self._read(reply, brief)
         review = self._review(brief, answer, final=False)
         corrections = 0
         if review.problems:
             corrections = 1
             logger.info("corrective attempt: %s", _summary(review.problems))
-            follow_up = FollowUp(reply.text, correction(review.problems))
-            second = self._read(self._ask(prompt, follow_up, run))
+            follow_up = FollowUp(reply.text, correction(review.problems, brief))
+            second = self._read(self._ask(prompt, follow_up, run), brief)
             answer = _merged(answer, second, review.problems)
             review = self._review(brief, answer, final=True, earlier=review)
         if review.problems:
@@ -162,11 +162,12 @@ class OpenAICompatibleContentModel(ABC):
         run.usage = run.usage + reply.usage
         return reply
 
-    def _read(self, reply: Reply) -> dict[str, Any] | CopyViolation:
-        """The reply's JSON object, or why there is none."""
+    def _read(self, reply: Reply, brief: VariantBrief) -> dict[str, Any] | CopyViolation:
+        """The reply's JSON object under the domain's field names, or why there is none."""
         if reply.problem:
             return CopyViolation("$", reply.problem)
-        return parse_reply(reply.text, repair=self.repair_json)
+        values = parse_reply(reply.text, repair=self.repair_json)
+        return values if isinstance(values, CopyViolation) else from_wire(brief, values)
 
     @staticmethod
     def _review(

@@ -1,10 +1,13 @@
 """What the model is asked to write for one variant.
 
-The answer schema covers every slot an email type can use (its blocks' one vocabulary
-per section, at every position a layout of that type can have), so it is identical
-for every layout, variant and job of the type: providers cache the prompt prefix that
-starts with it. A brief then names the fields its own layout uses; the others are
-answered empty and ignored. Field names are ``<position>__<slot>``.
+The answer schema covers every slot a layout for the request's facts can use (the
+slots of the blocks that may fill each position a layout of that type has for these
+facts: no offer fields without an offer, no fourth story for three), so it is
+identical for every layout, variant and job of a brand and type with the same facts:
+providers cache the prompt prefix that starts with it. A brief then names the fields
+its own layout uses; the others are answered empty and ignored. Every field in the
+schema costs tokens twice (its definition read, its empty answer written), which is
+why it holds no field the email cannot show. Field names are ``<position>__<slot>``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from .blocks import BlockLibrary, Slot, SlotKind
 from .facts import EmailFacts
-from .layouts import Layout, choose_layouts, schema_positions
+from .layouts import Layout, LayoutFacts, choose_layouts, position_blocks, schema_positions
 from .links import LinkPolicy
 from .models import EmailType, GenerateRequest
 
@@ -72,12 +75,25 @@ ENVELOPE = (
 )
 
 
-@lru_cache(maxsize=32)
-def copy_schema(library: BlockLibrary, email_type: EmailType) -> tuple[CopyField, ...]:
-    """Every field an email of this type can need, in a stable order."""
+@lru_cache(maxsize=256)
+def copy_schema(
+    library: BlockLibrary, email_type: EmailType, facts: LayoutFacts | None = None
+) -> tuple[CopyField, ...]:
+    """Every field an email of this type (with these facts) can need, in a stable order.
+
+    Without ``facts``: every field any email of the type can need.
+    """
     fields = list(ENVELOPE)
-    for position in schema_positions(email_type):
-        for slot in library.vocabulary(email_type.namespace, position.section):
+    for position in schema_positions(email_type, facts):
+        slots = library.vocabulary(email_type.namespace, position.section)
+        if facts is not None:
+            shown = {
+                slot.name
+                for block in position_blocks(library, email_type, position, facts)
+                for slot in block.slots
+            }
+            slots = tuple(slot for slot in slots if slot.name in shown)
+        for slot in slots:
             if slot.kind in WRITTEN_KINDS:
                 fields.append(CopyField.for_slot(position.name, slot))
     return tuple(fields)
@@ -88,7 +104,8 @@ class VariantBrief:
     """Everything a content model needs to write one variant's copy.
 
     Attributes:
-        fields: the type's whole schema (the same for every variant of the type).
+        fields: the schema of the type and the request's facts (the same for every
+            variant and every job of the brand with the same facts).
         used: the names of the fields this variant's layout shows, in reading order.
         facts: the request's stories, links, offer and language.
         hosts: the hosts an address in the copy may name (the store's own).
@@ -153,14 +170,9 @@ class VariantBrief:
 def plan_briefs(library: BlockLibrary, request: GenerateRequest, seed: str) -> list[VariantBrief]:
     """One brief per variant of ``request``: its facts, layouts and the type's schema."""
     facts = EmailFacts.of(request)
-    layouts = choose_layouts(
-        library,
-        request.email_type,
-        facts.layout(len(request.brand.products)),
-        request.variants,
-        seed,
-    )
-    schema = copy_schema(library, request.email_type)
+    shape = facts.layout(len(request.brand.products))
+    layouts = choose_layouts(library, request.email_type, shape, request.variants, seed)
+    schema = copy_schema(library, request.email_type, shape)
     hosts = LinkPolicy.for_brand(request.brand).hosts
     return [
         VariantBrief.for_layout(request, layout, index, schema, facts, hosts)

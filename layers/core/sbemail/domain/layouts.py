@@ -97,12 +97,19 @@ def positions_for(email_type: EmailType, facts: LayoutFacts | int) -> tuple[Posi
     return (*head, _DIVIDER_TOP, *body, *_TAIL)
 
 
-def schema_positions(email_type: EmailType) -> tuple[Position, ...]:
-    """Every position a layout of this type can have: the scope of its copy schema.
+def schema_positions(
+    email_type: EmailType, facts: LayoutFacts | None = None
+) -> tuple[Position, ...]:
+    """The positions a layout of this type can have: the scope of its copy schema.
 
-    The schema does not depend on the request's facts, so every job of a type asks
-    the model with the same schema (and the same cached prompt prefix).
+    With ``facts``, only those a layout for these facts has (no offer box without an
+    offer, no fourth story for three): a schema that asks for nothing the email cannot
+    show. It still does not depend on the brief or the layout drawn, so every job of a
+    brand and type asks with the same schema (and the same cached prompt prefix).
+    Without ``facts``, every position the type can ever have.
     """
+    if facts is not None:
+        return tuple(p for p in positions_for(email_type, facts) if p.section != "divider")
     stories = _STORIES if email_type is EmailType.NEWSLETTER else ()
     return (
         _HEADER,
@@ -158,6 +165,13 @@ def choose_layouts(
             chosen.append((position.name, block))
         layouts.append(Layout(tuple(chosen)))
     return layouts
+
+
+def position_blocks(
+    library: BlockLibrary, email_type: EmailType, position: Position, facts: LayoutFacts
+) -> list[Block]:
+    """The blocks a layout for ``facts`` may put at ``position`` (the schema's scope)."""
+    return _options(library, email_type, position, facts)
 
 
 def _options(
