@@ -13,8 +13,8 @@ import pytest
 
 from sbemail import bootstrap
 from sbemail.local.embedded import LocalAws
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, load_handler
-from sbemail.local.server import http_api_event
 
 from fakes.branddev_server import API_KEY, FakeBrandDev, running_branddev
 from samples import ROOT, sample_body
