@@ -58,6 +58,7 @@ OPERATOR_AUTH = "operatorToken"
 # -- the operations ----------------------------------------------------------------------
 
 _JSON_WRITE_ERRORS = (400, 408, 411, 413, 415)
+_BODYLESS_WRITE_ERRORS = (408, 411, 413, 415)  # a write that reads no body: framing only
 _EVERY_ROUTE = (500, 503)
 
 
@@ -201,7 +202,7 @@ CLEAR_CACHE = operation(
     "Invalidate every cached response",
     "operations",
     {200: answer("How many were live", Cleared)},
-    (408, 411, 413, 415),
+    _BODYLESS_WRITE_ERRORS,
     operation_id="clearCache",
     operators_only=True,
 )
@@ -209,7 +210,7 @@ CLEANUP = operation(
     "Remove expired store and cache items now",
     "operations",
     {200: answer("What one bounded pass removed", Cleanup)},
-    (408, 411, 413, 415),
+    _BODYLESS_WRITE_ERRORS,
     operation_id="cleanup",
     operators_only=True,
 )
