@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ..domain import GenerateRequest
+from ..domain import MAX_STORE_ID, STORE_ID_PATTERN, GenerateRequest
 
 COMPONENTS = "#/components/schemas/"
 
@@ -129,8 +129,8 @@ def _generate_body() -> tuple[dict[str, Any], dict[str, Any]]:
 _STORE_ID_SCHEMA: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
-    "maxLength": 128,
-    "pattern": r"^[A-Za-z0-9_.:-]+$",
+    "maxLength": MAX_STORE_ID,
+    "pattern": STORE_ID_PATTERN,
 }
 _ITEMS = {
     "type": "array",
