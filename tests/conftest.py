@@ -81,6 +81,13 @@ class LocalServer:
     url: str
     pid: int
 
+    def peak_rss_mib(self) -> float:
+        """The server process's peak resident memory so far (VmHWM)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise LookupError("no VmHWM")
+
 
 @pytest.fixture(scope="session")
 def local_url(local_server: LocalServer) -> str:
@@ -94,30 +101,26 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
         yield server
 
 
-@pytest.fixture(scope="session")
-def local_server_with() -> Any:
-    """Starts another local server with extra settings: ``with local_server_with(dir, env)``."""
-    return started_local_server
-
-
 @contextmanager
 def started_local_server(
     log_dir: Path, environment: dict[str, str] | None = None
 ) -> Iterator[LocalServer]:
     """``sbemail-local`` on a free port, with ``environment`` on top of this one's (model,
-    DynamoDB and brand service settings of the developer's shell left out)."""
+    DynamoDB and brand service settings of the developer's shell left out); the
+    operations token is ``ADMIN_TOKEN`` unless ``environment`` names another. Its output
+    goes to a log in ``log_dir``, shown if it does not start."""
     from sbemail.local.embedded import free_port
 
     port = free_port()
-    log_path = log_dir / "server.log"
+    log_path = log_dir / f"server-{port}.log"
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("OPENAI_", "DYNAMODB_", "BRANDDEV_", "BRAND_"))
     }
+    env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
     env.update(environment or {})
     env["PORT"] = str(port)
-    env["SBEMAIL_ADMIN_TOKEN"] = ADMIN_TOKEN
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "sbemail.local", "--port", str(port)],

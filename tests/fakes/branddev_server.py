@@ -25,9 +25,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .http_fake import FakeHandler, LoopbackServer
 
 API_KEY = "bd-test-key"
 
@@ -146,13 +147,8 @@ class FakeBrandDev:
             return script.pop(0) if script else "ok"
 
 
-def _handler(fake: FakeBrandDev) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            return
-
+def _handler(fake: FakeBrandDev) -> type[FakeHandler]:
+    class Handler(FakeHandler):
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             domain = parse_qs(parts.query).get("domain", [""])[0]
@@ -191,24 +187,6 @@ def _handler(fake: FakeBrandDev) -> type[BaseHTTPRequestHandler]:
         ) -> None:
             self._send(status, json.dumps(document).encode(), "application/json", headers)
 
-        def _send(
-            self,
-            status: int,
-            body: bytes,
-            content_type: str,
-            headers: dict[str, str] | None = None,
-        ) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                pass
-
     return Handler
 
 
@@ -216,13 +194,6 @@ def _handler(fake: FakeBrandDev) -> type[BaseHTTPRequestHandler]:
 def running_branddev(fake: FakeBrandDev | None = None) -> Iterator[FakeBrandDev]:
     """The fake, serving on a free loopback port until the block ends."""
     fake = fake or FakeBrandDev()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with LoopbackServer(_handler(fake)) as server:
+        fake.url = server.url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

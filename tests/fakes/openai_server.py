@@ -39,11 +39,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import openai_payloads as payloads
 from . import tokens
+from .http_fake import FakeHandler, LoopbackServer
 
 OK = "ok"
 FAULTS = (
@@ -148,11 +148,7 @@ class FakeOpenAI:
         # More routes (files, batches: ``openai_batches.FakeBatches``): an object whose
         # ``serve(method, path, headers, body)`` answers ``(status, bytes, type)`` or None.
         self.extension: Any = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._http = LoopbackServer(_handler_for(self))
 
     @classmethod
     @contextmanager
@@ -166,18 +162,15 @@ class FakeOpenAI:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{self._http.url}/v1"
 
     def start(self) -> None:
         tokens.count("warm up")  # load the tokenizer now, not inside a timed request
-        self._thread.start()
+        self._http.start()
 
     def stop(self) -> None:
         self._stopping.set()  # releases hanging requests
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._http.stop()
 
     def plan(self, *faults: str) -> None:
         """Answer the next requests with these faults (``ok`` for a normal answer)."""
@@ -266,18 +259,14 @@ def common_prefix(a: list[int], b: list[int]) -> int:
     return n
 
 
-def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive: warm clients reuse connections
+def _handler_for(fake: FakeOpenAI) -> type[FakeHandler]:
+    class Handler(FakeHandler):
         disable_nagle_algorithm = True  # headers and body go out at once
 
         def setup(self) -> None:
             super().setup()
             with fake._lock:
                 fake.connections += 1
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
 
         def _extended(self, method: str, raw: bytes) -> bool:
             """Whether the plugged-in extension answered this request."""
@@ -429,23 +418,5 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         ) -> None:
             document = {"error": {"message": message, "type": kind, "param": None, "code": code}}
             self._send(status, json.dumps(document).encode(), "application/json", headers)
-
-        def _send(
-            self,
-            status: int,
-            payload: bytes,
-            content_type: str,
-            headers: dict[str, str] | None = None,
-        ) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
 
     return Handler

@@ -13,8 +13,8 @@ import pytest
 
 from sbemail import bootstrap
 from sbemail.local.embedded import LocalAws
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, load_handler
-from sbemail.local.server import http_api_event
 
 from fakes.branddev_server import API_KEY, FakeBrandDev, running_branddev
 from samples import ROOT, sample_body
@@ -226,15 +226,6 @@ def test_failures_are_not_cached(lookup_env: FakeBrandDev) -> None:
 # -- the key from SSM, as in the cloud ------------------------------------------------
 
 
-def fresh_ssm_provider() -> None:
-    """Powertools keeps one SSM provider (its client, its endpoint, its cached values) per
-    process, shared by every module that imported its table: an earlier test's would still
-    point at that test's endpoint. Emptied, it is built again on the next read."""
-    from aws_lambda_powertools.utilities.parameters import base
-
-    base.DEFAULT_PROVIDERS.clear()
-
-
 def test_the_key_is_read_from_ssm_when_a_parameter_is_named(
     aws: LocalAws, branddev: FakeBrandDev, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -245,7 +236,6 @@ def test_the_key_is_read_from_ssm_when_a_parameter_is_named(
     monkeypatch.setenv("BRANDDEV_API_KEY_PARAMETER", name)
     monkeypatch.setenv("BRANDDEV_BASE_URL", branddev.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", aws.endpoint)
-    fresh_ssm_provider()
     bootstrap.services.cache_clear()
     status, answer = brand_info("larkspur-goods.example")
     assert status == 200, answer
@@ -259,7 +249,6 @@ def test_an_unreadable_key_parameter_is_a_503_naming_it(
     monkeypatch.setenv("BRANDDEV_API_KEY_PARAMETER", "/sbemail/no-such-parameter")
     monkeypatch.setenv("BRANDDEV_BASE_URL", branddev.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", aws.endpoint)
-    fresh_ssm_provider()
     bootstrap.services.cache_clear()
     status, answer = brand_info("larkspur-goods.example")
     assert status == 503

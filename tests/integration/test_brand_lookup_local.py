@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import started_local_server
 
 from fakes.branddev_server import API_KEY, FakeBrandDev, running_branddev
 from http_client import call
@@ -21,11 +21,9 @@ def branddev() -> Iterator[FakeBrandDev]:
 
 
 @pytest.fixture(scope="module")
-def brand_server(
-    branddev: FakeBrandDev, local_server_with: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def brand_server(branddev: FakeBrandDev, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = {"BRANDDEV_API_KEY": API_KEY, "BRANDDEV_BASE_URL": branddev.url}
-    with local_server_with(Path(tmp_path_factory.mktemp("brands")), settings) as server:
+    with started_local_server(Path(tmp_path_factory.mktemp("brands")), settings) as server:
         yield server.url
 
 

@@ -12,8 +12,8 @@ from aws_lambda_powertools import Metrics
 
 from sbemail import bootstrap
 from sbemail.local.embedded import LocalAws
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, QueuePoller, load_handler
-from sbemail.local.server import http_api_event
 
 from samples import ROOT, sample_body, sample_names
 

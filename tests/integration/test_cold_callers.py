@@ -12,10 +12,7 @@ The figures (latency p50/p95/max) are printed; the deadline is the contract chec
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import started_local_server
 
 from fakes.content import API_KEY
 from fakes.openai_server import Behaviour, FakeOpenAI
 from http_client import Reply, call
-from samples import ROOT, sample_body, sample_names
+from samples import sample_body, sample_names
 
 CALLERS = 50
 WAIT_SECONDS = 25
@@ -39,32 +37,14 @@ SETTLE_SECONDS = 300.0
 @pytest.fixture
 def cold_server(tmp_path: Path) -> Iterator[tuple[str, FakeOpenAI]]:
     """A fresh ``sbemail-local`` writing with a slow fake model; no request served yet."""
-    from sbemail.local.embedded import free_port
-
     behaviour = Behaviour(api_key=API_KEY, time_to_first_token=0.3, tokens_per_second=1500)
-    with FakeOpenAI.running(behaviour) as fake:
-        port = free_port()
-        log_path = tmp_path / "server.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
-        env.update(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY=API_KEY, PORT=str(port))
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "sbemail.local", "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            deadline = time.monotonic() + 60
-            while "running at" not in log_path.read_text():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"local server did not start:\n{log_path.read_text()}")
-                time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}", fake
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with (
+        FakeOpenAI.running(behaviour) as fake,
+        started_local_server(
+            tmp_path, {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": API_KEY}
+        ) as server,
+    ):
+        yield server.url, fake
 
 
 def _body(number: int) -> dict[str, Any]:

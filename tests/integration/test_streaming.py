@@ -4,26 +4,22 @@ against the fake OpenAI server (the AWS delivery: ``test_streaming_handler``).""
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import started_local_server
 
 from sbemail.api.events import parse_events
-from sbemail.local.embedded import free_port
 
 from fakes.content import API_KEY
 from fakes.openai_server import Behaviour, FakeOpenAI
 from http_client import call
-from samples import ROOT, sample_body
+from samples import sample_body
 from sse_client import STREAM, fresh_body, open_stream, read_events
 
 FIRST_CALL = "Write variant 1;"  # in the prompt of variant 0 only
@@ -37,33 +33,14 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def server_url(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``sbemail-local`` writing its copy with the fake OpenAI server."""
-    port = free_port()
-    log_path = Path(tmp_path_factory.mktemp("stream")) / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
-    env.update(
-        OPENAI_BASE_URL=fake.base_url,
-        OPENAI_API_KEY=API_KEY,
-        SBEMAIL_LOCAL_CLEANUP_SECONDS="0",
-    )
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sbemail.local", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while "running at" not in log_path.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"local server did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """``sbemail-local`` writing its copy with the fake OpenAI server: ``host:port``."""
+    settings = {
+        "OPENAI_BASE_URL": fake.base_url,
+        "OPENAI_API_KEY": API_KEY,
+        "SBEMAIL_LOCAL_CLEANUP_SECONDS": "0",
+    }
+    with started_local_server(Path(tmp_path_factory.mktemp("stream")), settings) as server:
+        yield server.url.removeprefix("http://")
 
 
 def held_calls(fake: FakeOpenAI, marker: str) -> list[Any]:

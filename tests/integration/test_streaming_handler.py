@@ -11,8 +11,8 @@ import pytest
 
 from sbemail.api.events import HEARTBEAT, parse_events
 from sbemail.local.embedded import LocalAws
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, QueuePoller, load_handler
-from sbemail.local.server import http_api_event
 
 from samples import ROOT, sample_body
 from sse_client import STREAM, fresh_body

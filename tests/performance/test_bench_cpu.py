@@ -22,8 +22,8 @@ import pytest
 
 from performance.results import Results
 from performance.stages import StageClock, stages_of_a_job
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, load_handler, sqs_event
-from sbemail.local.server import http_api_event
 
 from samples import ROOT, sample_body
 

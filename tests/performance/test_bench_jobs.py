@@ -21,8 +21,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from conftest import started_local_server
+
 from performance.results import Results
-from performance.servers import local_server
 from sbemail.content import OfflineContentModel, RetryPolicy
 from sbemail.domain import render, resolve_theme, review_copy
 
@@ -100,12 +101,14 @@ def test_bench_job_time_and_fifty_callers(tmp_path: Path, results: Results) -> N
     )
     with (
         FakeOpenAI.running(behaviour) as fake,
-        local_server(
+        started_local_server(
             tmp_path,
-            OPENAI_BASE_URL=fake.base_url,
-            OPENAI_API_KEY=API_KEY,
-            SBEMAIL_ADMIN_TOKEN="bench",
-            SBEMAIL_LOCAL_WORKERS=str(WORKERS),
+            {
+                "OPENAI_BASE_URL": fake.base_url,
+                "OPENAI_API_KEY": API_KEY,
+                "SBEMAIL_ADMIN_TOKEN": "bench",
+                "SBEMAIL_LOCAL_WORKERS": str(WORKERS),
+            },
         ) as server,
     ):
         one_attempt = RetryPolicy(max_attempts=1, budget_seconds=60, attempt_timeout=45)

@@ -14,16 +14,16 @@ measure. Only behaviour is asserted (every job served, the stats within their li
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
+from conftest import started_local_server
+
 from performance.results import Results
 
 from http_client import call
-from samples import ROOT, sample_body
+from samples import sample_body
 
 JOBS = int(os.environ.get("BENCH_MEMORY_JOBS", "300"))
 TARGET = 1000
@@ -49,31 +49,14 @@ def _slope(points: list[tuple[int, float]]) -> float:
 def test_bench_local_server_memory_is_flat_once_the_stores_are_full(
     tmp_path: Path, results: Results
 ) -> None:
-    from sbemail.local.embedded import free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAMODB_"))}
-    env |= {
+    settings = {
         "STORE_MAX_ENTRIES": str(LIMIT),
         "CACHE_MAX_ENTRIES": str(LIMIT),
         "SBEMAIL_LOCAL_CLEANUP_SECONDS": "5",
         "SBEMAIL_ADMIN_TOKEN": TOKEN,
     }
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sbemail.local", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while "running at" not in log_path.read_text():
-            assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
+    with started_local_server(tmp_path, settings) as server:
+        url = server.url
         base = sample_body("northwind")
         rss: dict[int, float] = {}
         started = time.monotonic()
@@ -82,7 +65,7 @@ def test_bench_local_server_memory_is_flat_once_the_stores_are_full(
             reply = call("POST", f"{url}/api/email/generate", request, {"Prefer": "wait=20"})
             assert reply.status == 200, reply.body[:300]
             if number % 25 == 0 or number == JOBS:
-                rss[number] = _rss_mib(process.pid)
+                rss[number] = _rss_mib(server.pid)
                 stats = call(
                     "GET", f"{url}/api/email/stats", headers={"Authorization": f"Bearer {TOKEN}"}
                 ).json()["stats"]
@@ -110,6 +93,3 @@ def test_bench_local_server_memory_is_flat_once_the_stores_are_full(
             f"slope {slope * 100:.2f} MiB/100 jobs; at {TARGET} ({how}) {at_target:.1f} MiB: "
             f"ratio {at_target / rss[100]:.3f} (target <= 1.1)"
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

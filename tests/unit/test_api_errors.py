@@ -12,14 +12,14 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from sbemail.api.resolver import allowed_methods, map_errors
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext
-from sbemail.local.server import http_api_event
 
 from samples import ROOT, sample_body
 
 _SCRIPT = """
 import base64, importlib.util, json, sys
-from sbemail.local.server import http_api_event
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext
 spec = importlib.util.spec_from_file_location("api_app", sys.argv[1])
 module = importlib.util.module_from_spec(spec)

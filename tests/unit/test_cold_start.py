@@ -11,7 +11,7 @@ from samples import ROOT
 
 _SCRIPT = """
 import importlib.util, json, sys
-from sbemail.local.server import http_api_event
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext
 spec = importlib.util.spec_from_file_location("api_app", sys.argv[1])
 module = importlib.util.module_from_spec(spec)

@@ -113,32 +113,56 @@ def test_building_the_model_imports_neither_the_sdk_nor_the_key() -> None:
     assert result.stdout.split() == ["PooledContentModel", "False", "0"]
 
 
-def test_the_key_is_read_from_an_ssm_secure_string(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def aws_keys(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """moto's in-memory SSM and Secrets Manager, and a client factory for them."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
-        boto3.client("ssm", region_name="us-east-1").put_parameter(
-            Name="/sbemail/openai-api-key", Value="sk-from-ssm", Type="SecureString"
-        )
-        source = ApiKeySource(parameter="/sbemail/openai-api-key")
-        assert source.configured
-        assert source() == "sk-from-ssm"
-        assert "sk-from-ssm" not in repr(source)
+        yield lambda service: boto3.client(service, region_name="us-east-1")
 
 
-def test_an_unreadable_key_fails_clearly_without_details() -> None:
-    def fetch(name: str) -> str:
-        raise RuntimeError("AccessDenied for arn:aws:ssm:... token=abc")
+def test_the_key_is_read_from_an_ssm_secure_string(aws_keys: Any) -> None:
+    aws_keys("ssm").put_parameter(
+        Name="/sbemail/openai-api-key", Value="sk-from-ssm", Type="SecureString"
+    )
+    source = ApiKeySource(parameter="/sbemail/openai-api-key", aws_client=aws_keys)
+    assert source.configured
+    assert source() == "sk-from-ssm"
+    assert "sk-from-ssm" not in repr(source)
+    # without a client factory Powertools makes its own client (still this source's own)
+    assert ApiKeySource(parameter="/sbemail/openai-api-key")() == "sk-from-ssm"
 
-    source = ApiKeySource(parameter="/sbemail/openai-api-key", fetch=fetch)
+
+def test_the_key_is_read_from_a_secrets_manager_arn(aws_keys: Any) -> None:
+    arn = aws_keys("secretsmanager").create_secret(Name="openai", SecretString=" sk-secret ")["ARN"]
+    assert ApiKeySource(parameter=arn, aws_client=aws_keys)() == "sk-secret"
+
+
+def test_the_key_is_cached_for_max_age_by_its_own_source(aws_keys: Any) -> None:
+    ssm = aws_keys("ssm")
+    ssm.put_parameter(Name="/k", Value="sk-first", Type="SecureString")
+    cached = ApiKeySource(parameter="/k", aws_client=aws_keys, max_age=300)
+    uncached = ApiKeySource(parameter="/k", aws_client=aws_keys, max_age=0)
+    assert cached() == uncached() == "sk-first"
+    ssm.put_parameter(Name="/k", Value="sk-rotated", Type="SecureString", Overwrite=True)
+    assert cached() == "sk-first"  # within max_age: no second read
+    assert uncached() == "sk-rotated"
+    fresh = ApiKeySource(parameter="/k", aws_client=aws_keys, max_age=300)
+    assert fresh() == "sk-rotated"  # no cache shared between sources
+
+
+def test_an_unreadable_key_fails_clearly_without_details(aws_keys: Any) -> None:
+    source = ApiKeySource(parameter="/sbemail/openai-api-key", aws_client=aws_keys)
     with pytest.raises(ContentConfigurationError) as raised:
         source()
     assert str(raised.value) == (
-        "cannot read the model API key from /sbemail/openai-api-key: RuntimeError"
+        "cannot read the model API key from /sbemail/openai-api-key: GetParameterError"
     )
+    aws_keys("ssm").put_parameter(Name="/k", Value="  ", Type="SecureString")
     with pytest.raises(ContentConfigurationError, match="empty"):
-        ApiKeySource(parameter="/k", fetch=lambda name: "  ")()
+        ApiKeySource(parameter="/k", aws_client=aws_keys)()
 
 
 def test_the_key_never_shows_in_repr() -> None:

@@ -19,8 +19,8 @@ from sbemail.api.contract import OPENAPI_PATH, document
 from sbemail.api.request_bodies import GENERATE_EXAMPLE
 from sbemail.api.resolver import allowed_methods
 from sbemail.local.embedded import read_template
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext
-from sbemail.local.server import http_api_event
 from sbemail.service.requests import parse_request
 
 from samples import ROOT, sample_body

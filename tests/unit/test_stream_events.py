@@ -17,7 +17,7 @@ from sbemail.api.events import (
     wants_stream,
 )
 from sbemail.api.streaming import GenerationStream, is_stream_request
-from sbemail.local.server import http_api_event
+from sbemail.local.gateway_events import http_api_event
 from sbemail.service import JobUnavailableError, Submission
 from sbemail.storage import Job, JobStatus
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, update_wrapper
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -27,6 +28,7 @@ from .content import (
     SessionPool,
     open_content_model,
 )
+from .content.credentials import AwsClientFactory
 from .content.openai_batches import WINDOW_SECONDS
 from .domain import BlockLibrary
 from .domain.brand_markup import unsubscribe_target
@@ -68,20 +70,25 @@ class Services:
     queue: SQSJobQueue  # the worker sends its failed messages back sooner
 
 
-def build_content_model(settings: Settings) -> PooledContentModel:
+def build_content_model(
+    settings: Settings, aws_client: AwsClientFactory | None = None
+) -> PooledContentModel:
     """The content model this configuration asks for.
 
     Offline without a key (``OPENAI_API_KEY``, or an SSM/Secrets Manager name in
     ``OPENAI_API_KEY_PARAMETER``) and without ``OPENAI_BASE_URL``; otherwise a pool of
     ``session_pool_size`` sessions speaking the Responses API to OpenAI, or Chat
     Completions to the server at ``OPENAI_BASE_URL`` (``OPENAI_API_STYLE`` overrides).
-    Neither the SDK nor the key is loaded here: sessions are created on first use.
+    Neither the SDK nor the key is loaded here: sessions are created on first use; a
+    key in SSM or Secrets Manager is read with a client from ``aws_client``.
 
     Raises:
         ValueError: an unknown API style, more than 5 attempts, or a malformed price table
             (configuration errors, reported at cold start with the variable's name).
     """
-    key = ApiKeySource(settings.openai_api_key, settings.openai_api_key_parameter)
+    key = ApiKeySource(
+        settings.openai_api_key, settings.openai_api_key_parameter, aws_client=aws_client
+    )
     if not key.configured and not settings.openai_base_url:
         # Pooled like the real providers, so concurrency and pool stats are the same.
         offline: SessionPool[ContentModel] = SessionPool(
@@ -119,7 +126,9 @@ def build_content_model(settings: Settings) -> PooledContentModel:
     return open_content_model(content, key)
 
 
-def build_brand_lookup(settings: Settings, table: Table) -> BrandLookupService:
+def build_brand_lookup(
+    settings: Settings, table: Table, aws_client: AwsClientFactory | None = None
+) -> BrandLookupService:
     """Brand lookup through the table; Brand.dev behind it only when a key is configured
     (``BRANDDEV_API_KEY``, or an SSM name in ``BRANDDEV_API_KEY_PARAMETER``).
 
@@ -128,7 +137,10 @@ def build_brand_lookup(settings: Settings, table: Table) -> BrandLookupService:
     """
     cache = DynamoDBBrandCache(table, ttl_seconds=int(settings.brand_cache_days * 86400))
     key = ApiKeySource(
-        settings.branddev_api_key, settings.branddev_api_key_parameter, label="Brand.dev API key"
+        settings.branddev_api_key,
+        settings.branddev_api_key_parameter,
+        aws_client=aws_client,
+        label="Brand.dev API key",
     )
     if not key.configured:
         return BrandLookupService(None, cache)
@@ -191,7 +203,11 @@ def _build_services() -> Services:
     sqs = session.create_client("sqs", endpoint_url=settings.sqs_endpoint, config=client_config)
     library = BlockLibrary.load(settings.blocks_dir)
     unsubscribe_target(settings.unsubscribe_target)  # a bad setting fails the cold start
-    content = build_content_model(settings)
+
+    def aws_client(service: str) -> Any:  # where the API keys live (SSM, Secrets Manager)
+        return session.create_client(service, config=client_config)
+
+    content = build_content_model(settings, aws_client)
     pool_gauge = PoolGauge(table, settings.session_pool_size)  # threadPool across workers
     content.observe(pool_gauge.change)
     store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
@@ -202,7 +218,7 @@ def _build_services() -> Services:
         max_local_entries=settings.cache_max_entries,
         max_ttl_seconds=round(settings.cache_max_ttl_hours * 3600),
     )
-    brands = build_brand_lookup(settings, table)
+    brands = build_brand_lookup(settings, table, aws_client)
     queue = SQSJobQueue(sqs, settings.queue_url)
     generation = GenerationService(
         brands=brands,

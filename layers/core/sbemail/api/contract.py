@@ -59,6 +59,7 @@ OPERATOR_AUTH = "operatorToken"
 # -- the operations ----------------------------------------------------------------------
 
 _JSON_WRITE_ERRORS = (400, 408, 411, 413, 415)
+_BODYLESS_WRITE_ERRORS = (408, 411, 413, 415)  # a write that reads no body: framing only
 _EVERY_ROUTE = (500, 503)
 
 
@@ -198,21 +199,27 @@ STATS = operation(
     operation_id="stats",
     operators_only=True,
 )
-CLEAR_CACHE = operation(
-    "Invalidate every cached response",
-    "operations",
-    {200: answer("How many were live", Cleared)},
-    (408, 411, 413, 415),
-    operation_id="clearCache",
-    operators_only=True,
+
+
+def _operators_command(summary: str, done: OpenAPIResponse, operation_id: str) -> dict[str, Any]:
+    """An operators' POST that reads no body and answers 200 with what it did."""
+    return operation(
+        summary,
+        "operations",
+        {200: done},
+        _BODYLESS_WRITE_ERRORS,
+        operation_id=operation_id,
+        operators_only=True,
+    )
+
+
+CLEAR_CACHE = _operators_command(
+    "Invalidate every cached response", answer("How many were live", Cleared), "clearCache"
 )
-CLEANUP = operation(
+CLEANUP = _operators_command(
     "Remove expired store and cache items now",
-    "operations",
-    {200: answer("What one bounded pass removed", Cleanup)},
-    (408, 411, 413, 415),
-    operation_id="cleanup",
-    operators_only=True,
+    answer("What one bounded pass removed", Cleanup),
+    "cleanup",
 )
 WARM_CACHE = operation(
     "Warm the response cache with requests",

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ..domain import GenerateRequest
+from ..domain import MAX_STORE_ID, STORE_ID_PATTERN, GenerateRequest
 
 COMPONENTS = "#/components/schemas/"
 
@@ -63,20 +63,30 @@ GENERATE_EXAMPLE: dict[str, Any] = {
 """A request as a caller sends it: Swagger UI's "Try it out" starts from it."""
 
 
-def _request_body(
-    model: type[BaseModel], description: str, example: dict[str, Any]
-) -> tuple[dict[str, Any], dict]:
-    """An operation's ``requestBody`` and the component schemas it refers to."""
-    references, top = models_json_schema(
-        [(model, "validation")], ref_template=COMPONENTS + "{model}"
-    )
-    reference = references[(model, "validation")]
+def _json_body(
+    description: str,
+    schema: dict[str, Any],
+    example: dict[str, Any],
+    schemas: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An operation's required JSON ``requestBody`` and the component ``schemas`` it
+    refers to (none for a body described inline)."""
     body = {
         "required": True,
         "description": description,
-        "content": {"application/json": {"schema": reference, "example": example}},
+        "content": {"application/json": {"schema": schema, "example": example}},
     }
-    return body, top.get("$defs", {})
+    return body, schemas or {}
+
+
+def _request_body(
+    model: type[BaseModel], description: str, example: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``requestBody`` a pydantic model describes, with the schemas it refers to."""
+    references, top = models_json_schema(
+        [(model, "validation")], ref_template=COMPONENTS + "{model}"
+    )
+    return _json_body(description, references[(model, "validation")], example, top.get("$defs"))
 
 
 def _brand_profile_forms(schemas: dict[str, Any]) -> None:
@@ -119,8 +129,8 @@ def _generate_body() -> tuple[dict[str, Any], dict[str, Any]]:
 _STORE_ID_SCHEMA: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
-    "maxLength": 128,
-    "pattern": r"^[A-Za-z0-9_.:-]+$",
+    "maxLength": MAX_STORE_ID,
+    "pattern": STORE_ID_PATTERN,
 }
 _ITEMS = {
     "type": "array",
@@ -129,17 +139,6 @@ _ITEMS = {
     "items": {"type": "object", "description": "a generate request (see generateEmails)"},
 }
 _ITEM = {name: value for name, value in GENERATE_EXAMPLE.items() if name != "storeId"}
-
-
-def _json_body(
-    description: str, schema: dict[str, Any], example: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = {
-        "required": True,
-        "description": description,
-        "content": {"application/json": {"schema": schema, "example": example}},
-    }
-    return body, {}
 
 
 def _batch_body() -> tuple[dict[str, Any], dict[str, Any]]:

@@ -20,11 +20,22 @@ from .facts import EmailFacts, StoryFact, brief_topics
 from .language import detect_language, language_name
 from .layouts import Layout, LayoutFacts, choose_layouts
 from .links import LinkPolicy
-from .models import EmailType, GenerateRequest, Offer, Personalization, Story
+from .models import (
+    MAX_STORE_ID,
+    STORE_ID_PATTERN,
+    EmailType,
+    GenerateRequest,
+    Offer,
+    Personalization,
+    Story,
+    is_store_id,
+)
 from .rendering import EmailTooLargeError, RenderedEmail, render
 from .themes import Theme, resolve_theme
 
 __all__ = [
+    "MAX_STORE_ID",
+    "STORE_ID_PATTERN",
     "Block",
     "BlockLibrary",
     "BlockLibraryError",
@@ -56,6 +67,7 @@ __all__ = [
     "copy_schema",
     "detect_language",
     "fit",
+    "is_store_id",
     "language_name",
     "merged_repairs",
     "plan_briefs",

@@ -51,6 +51,12 @@ MAX_BRIEF_CHARS = 20_000
 """Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
 parsing a request, so stored requests stay readable if the cap is lowered later."""
 MAX_STORIES = 4
+MAX_STORE_ID = 128
+STORE_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+"""What a ``storeId`` may hold (1 to ``MAX_STORE_ID`` of them): ASCII letters, digits
+and ``_ . : -``, as the API document says. Not ``\\w``, which takes every script's
+letters and digits: a store id partitions jobs and cache keys and travels in status
+URLs, where look-alike letters from other scripts would pass for one another."""
 
 _OFFER_CODE = re.compile(r"[\w-]+")
 _ISO_DATE = re.compile(
@@ -192,6 +198,15 @@ class Personalization(Lenient):
         return value
 
 
+def is_store_id(value: object) -> bool:
+    """Whether ``value`` is a ``storeId`` as the API takes it (``STORE_ID_PATTERN``)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_STORE_ID
+        and re.fullmatch(STORE_ID_PATTERN, value) is not None
+    )
+
+
 class GenerateRequest(Lenient):
     """``POST /api/email/generate`` body, compatible with the original service."""
 
@@ -203,7 +218,11 @@ class GenerateRequest(Lenient):
     design_aesthetic: str = Field(default="", alias="designAesthetic", max_length=60)
     style_id: str = Field(default="", alias="styleId", max_length=60)
     store_id: str = Field(
-        default="default", alias="storeId", min_length=1, max_length=128, pattern=r"^[\w.:-]+$"
+        default="default",
+        alias="storeId",
+        min_length=1,
+        max_length=MAX_STORE_ID,
+        pattern=STORE_ID_PATTERN,
     )
     variants: int = Field(default=3, ge=1, le=5, strict=True)
     offer: Offer | None = None

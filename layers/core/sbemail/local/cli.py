@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import secrets
 import signal
@@ -22,8 +23,10 @@ from ..api.streaming import local_stream
 from .embedded import LocalAws, provision, start_moto, trim_to_limits, untrack_moto_models
 from .preview import PreviewPages
 from .runtime import (
+    STOP_SECONDS,
     CleanupSchedule,
     QueuePoller,
+    StopDeadline,
     limit_malloc_arenas,
     load_handler,
     release_free_memory,
@@ -68,9 +71,17 @@ class LocalService:
     aws: LocalAws
     parts: list[Any]
 
-    def stop(self) -> None:
+    def stop(self, deadline: StopDeadline | None = None) -> None:
+        """Stop the parts, newest first; the worker poller and the schedules share one
+        ``deadline`` for their busy threads, so the whole stop waits at most that long."""
+        deadline = deadline or StopDeadline(STOP_SECONDS)
         for part in reversed(self.parts):
-            part.stop() if hasattr(part, "stop") else part.shutdown()
+            if isinstance(part, QueuePoller | CleanupSchedule):
+                part.stop(deadline)
+            elif hasattr(part, "stop"):
+                part.stop()
+            else:
+                part.shutdown()
 
 
 def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -> LocalService:
@@ -163,4 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
     service.stop()
+    # The interpreter's last collection would walk every object still alive (the
+    # embedded AWS's items, the loaded blocks) for seconds; nothing of them needs it.
+    gc.freeze()
     sys.exit(0)

@@ -11,11 +11,42 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+STOP_SECONDS = 5.0
+"""How long stopping the local service waits for its background threads, all together."""
+
+
+class Joinable(Protocol):
+    """What a stop waits for: a thread, or anything joined like one."""
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+class StopDeadline:
+    """One time limit for a whole stop, shared by every thread joined under it.
+
+    Joining each thread with a timeout of its own adds the timeouts up: busy workers and
+    schedules at 5 s each kept the local service from stopping for well over 10 s. Under
+    one deadline each join waits only for what is left of it, so a stop never outlasts
+    ``seconds``; a thread still busy then is a daemon and ends with the process.
+    """
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._end = clock() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never negative)."""
+        return max(0.0, self._end - self._clock())
+
+    def join(self, thread: Joinable) -> None:
+        """Wait for ``thread`` no longer than what is left of the deadline."""
+        thread.join(timeout=self.remaining())
 
 
 @dataclass
@@ -110,10 +141,12 @@ class QueuePoller:
             thread.start()
             self._threads.append(thread)
 
-    def stop(self) -> None:
+    def stop(self, deadline: StopDeadline | None = None) -> None:
+        """Stop polling; wait for the running batches until ``deadline`` (own one if none)."""
         self._stop.set()
+        deadline = deadline or StopDeadline(STOP_SECONDS)
         for thread in self._threads:
-            thread.join(timeout=5)
+            deadline.join(thread)
 
     def poll_once(self, wait_seconds: int = 1) -> int:
         """Receive one batch and run it; returns how many messages were received."""
@@ -190,10 +223,11 @@ class CleanupSchedule:
         self._thread = threading.Thread(target=self._loop, name="cleanup", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, deadline: StopDeadline | None = None) -> None:
+        """Stop the timer; wait for a running run until ``deadline`` (own one if none)."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            (deadline or StopDeadline(STOP_SECONDS)).join(self._thread)
 
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):

@@ -20,7 +20,6 @@ so the cache can be warmed with the batch later (``admitted_requests``).
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..content.openai_batches import WINDOW_SECONDS
-from ..domain import GenerateRequest
+from ..domain import GenerateRequest, is_store_id
 from ..queue import JobQueue
 from ..storage import Batch, DynamoDBBatchStore, Job, JobStatus
 from .errors import InvalidRequestError, JobUnavailableError, ServiceError
@@ -45,7 +44,6 @@ ECONOMY_UNAVAILABLE = (
     "this batch runs in standard mode"
 )
 MODES = ("standard", "economy")
-_STORE_ID = re.compile(r"[\w.:-]{1,128}")  # as a single request's storeId
 
 
 @dataclass(frozen=True)
@@ -307,7 +305,7 @@ def _envelope(body: Any) -> tuple[str, list[Any], str, dict[str, Any]]:
         raise InvalidRequestError("request body must be a JSON object", [{"field": "$"}])
     problems: list[dict[str, str]] = []
     store_id = body.get("storeId")
-    if not isinstance(store_id, str) or not _STORE_ID.fullmatch(store_id):
+    if not is_store_id(store_id):  # as a single request's storeId
         problems.append(
             {
                 "field": "storeId",

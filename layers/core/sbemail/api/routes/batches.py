@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
+from ...domain import MAX_STORE_ID, STORE_ID_PATTERN
 from .. import contract
 from ..bodies import MAX_BODY_BYTES, json_body, require_json
 from ..documents import job_document, status_url
@@ -31,8 +32,8 @@ StoreId = Annotated[
         alias="storeId",
         description="the storeId the batch was submitted with",
         min_length=1,
-        max_length=128,
-        pattern=r"^[\w.:-]+$",
+        max_length=MAX_STORE_ID,
+        pattern=STORE_ID_PATTERN,
     ),
 ]
 

@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
+from ...domain import MAX_STORE_ID, STORE_ID_PATTERN
 from .. import contract
 from ..bodies import MAX_BODY_BYTES, arrival_time, json_body, require_json
 from ..documents import answered_result, failure_body, job_document, parse_prefer_wait, status_url
@@ -43,8 +44,8 @@ StoreId = Annotated[
         alias="storeId",
         description="the storeId the job was submitted with",
         min_length=1,
-        max_length=128,
-        pattern=r"^[\w.:-]+$",
+        max_length=MAX_STORE_ID,
+        pattern=STORE_ID_PATTERN,
     ),
 ]
 
