@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from sbemail.local.embedded import LocalAws
+from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext, load_handler
-from sbemail.local.server import http_api_event
 
 from samples import ROOT
 
