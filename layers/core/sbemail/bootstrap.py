@@ -37,6 +37,7 @@ from .service import (
     EconomyService,
     GenerationService,
     GenerationSettings,
+    JobRunner,
     Limits,
     OperationsService,
     WarmingService,
@@ -60,6 +61,7 @@ class Services:
     content: PooledContentModel
     store: DynamoDBJobStore
     generation: GenerationService
+    runner: JobRunner
     operations: OperationsService
     brands: BrandLookupService
     warming: WarmingService
@@ -214,9 +216,16 @@ def _build_services() -> Services:
             default_variants=settings.default_variants,
             max_text_chars=settings.max_text_chars,
             max_brief_chars=settings.max_brief_chars,
-            concurrency=settings.session_pool_size,
-            unsubscribe_target=settings.unsubscribe_target,
         ),
+    )
+    # The worker side: runs the jobs the generation service queued (worker, economy).
+    runner = JobRunner(
+        library,
+        content,
+        store,
+        cache=response_cache,
+        concurrency=settings.session_pool_size,
+        unsubscribe_target=settings.unsubscribe_target,
     )
     operations = OperationsService(
         store=store,
@@ -229,7 +238,7 @@ def _build_services() -> Services:
     # Batches: many requests in one call, admitted by the generation service; economy
     # batches go through OpenAI's Batch API (when the model speaks it), run by a poller.
     batch_store = DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60)
-    economy = EconomyService(generation, batch_store, content)
+    economy = EconomyService(runner, batch_store, content)
     batches = BatchService(
         generation,
         batch_store,
@@ -245,6 +254,7 @@ def _build_services() -> Services:
         content,
         store,
         generation,
+        runner,
         operations,
         brands,
         warming,
