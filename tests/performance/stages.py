@@ -62,7 +62,6 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
     from sbemail.service import generate, runner, variants
     from sbemail.storage.cache import DynamoDBResponseCache
     from sbemail.storage.dynamodb import DynamoDBJobStore
-    from sbemail.storage.pool_gauge import PoolGauge
 
     with ExitStack() as stack:
         patch = stack.enter_context(MonkeyPatch.context())
@@ -78,7 +77,8 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
             ),
             "queue": (SQSJobQueue, ("send",)),
             "model": (PooledContentModel, ("write",)),
-            "pool gauge": (PoolGauge, ("change",)),
+            # the gauge is observed through a method bound at build time: wrap the caller
+            "pool gauge": (PooledContentModel, ("_notify",)),
             "wait": (generate.GenerationService, ("wait",)),
             "AWS emulation": (BotocoreStubber, ("__call__",)),
         }

@@ -179,6 +179,9 @@ def _build_services() -> Services:
         region_name=settings.region,
         retries={"mode": "standard", "max_attempts": 3},
         max_pool_connections=64,
+        # Our adapters build every request themselves, and the service validates it
+        # anyway: checking each against the API model costs the client CPU per call.
+        parameter_validation=False,
     )
     dynamodb_config = client_config.merge(
         Config(retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts})

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..content import ContentModel
 from ..domain import BlockLibrary, GenerateRequest, Theme, VariantBrief, plan_briefs, resolve_theme
+from ..domain.rendering import SharedBrandContext
 from ..storage import DynamoDBResponseCache, Job, JobLeasedError, JobStateError, JobStatus, JobStore
 from .requests import new_job_id, request_seed
 from .variants import failure_document, result_document, tally, write_variant
@@ -117,15 +118,21 @@ class JobRunner:
         request = GenerateRequest.model_validate(job.request)
         theme, fell_back = resolve_theme(request.brand, request.aesthetic)
         briefs = plan_briefs(self._library, request, request_seed(request))
-        variants = self._store.variants(job_id, job.total)  # kept from a crashed attempt
+        # variants kept from a crashed attempt (a job never started before has none)
+        variants = self._store.variants(job_id, job.total) if job.started_before else {}
         todo = [brief for brief in briefs if brief.variant_index not in variants]
         made: list[dict[str, Any]] = []
         if todo:
+            # the variants share their brand's placeholder values: worked out once
+            shared = SharedBrandContext(request.brand, theme, self._unsubscribe, todo[0].facts)
             workers = max(1, min(self._concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 # Each variant is stored the moment it is made, whichever finishes first:
                 # its progress (and a streaming caller's event) does not wait for others.
-                pending = {pool.submit(self._variant, content, b, theme): b for b in todo}
+                pending = {
+                    pool.submit(self._variant, content, brief, theme, shared): brief
+                    for brief in todo
+                }
                 for future in as_completed(pending):
                     index, payload = pending[future].variant_index, future.result()
                     self._store.save_variant(job_id, index, payload, **kept(job))
@@ -170,8 +177,14 @@ class JobRunner:
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
 
-    def _variant(self, content: ContentModel, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
-        return write_variant(content, brief, theme, self._unsubscribe, self._clock)
+    def _variant(
+        self,
+        content: ContentModel,
+        brief: VariantBrief,
+        theme: Theme,
+        shared: SharedBrandContext,
+    ) -> dict[str, Any]:
+        return write_variant(content, brief, theme, self._unsubscribe, self._clock, shared)
 
 
 def release_claim(cache: DynamoDBResponseCache | None, job: Job) -> None:
