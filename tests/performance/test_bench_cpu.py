@@ -73,25 +73,39 @@ def lambda_shaped(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         bootstrap.services.cache_clear()
 
 
-def _request(handler, method: str, target: str, body: Any = None, wait: int = 0) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _event(method: str, target: str, body: Any = None, wait: int = 0) -> dict[str, Any]:
+    """The HTTP API event of a request (API Gateway's work in the cloud)."""
     raw = json.dumps(body).encode() if body is not None else b""
     headers = {"content-type": "application/json", "prefer": f"wait={wait}"}
-    event = http_api_event(method, target, headers, raw, "127.0.0.1")
-    return handler(event, LocalContext("api"))  # type: ignore[no-any-return]
+    return http_api_event(method, target, headers, raw, "127.0.0.1")
+
+
+def _request(handler, method: str, target: str, body: Any = None, wait: int = 0) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return handler(_event(method, target, body, wait), LocalContext("api"))  # type: ignore[no-any-return]
+
+
+def _body(n: int) -> dict[str, Any]:
+    """A distinct 3-variant request (its own store, its own brief)."""
+    sample = sample_body("northwind")
+    return {
+        **sample,
+        "storeId": f"cpu-{uuid.uuid4().hex[:8]}",
+        "userContext": f"{sample['userContext']} ({n})",
+    }
 
 
 def _one_job(aws: dict[str, Any], n: int, waiting: bool, clock: StageClock | None = None) -> None:
+    """One job end to end; with ``clock``, the test's own work (building requests and
+    events, SQS calls, reading answers) is charged to ``harness``."""
+
     def harness(call: Callable[..., Any]) -> Callable[..., Any]:
         return clock.wrap("harness", call) if clock is not None else call
 
-    body = {
-        **sample_body("northwind"),
-        "storeId": f"cpu-{uuid.uuid4().hex[:8]}",
-        "userContext": f"{sample_body('northwind')['userContext']} ({n})",
-    }
-    reply = _request(aws["api"], "POST", "/api/email/generate", body)
+    body = harness(_body)(n)
+    event = harness(_event)("POST", "/api/email/generate", body)
+    reply = aws["api"](event, LocalContext("api"))
     assert reply["statusCode"] == 202, reply
-    job = json.loads(reply["body"])
+    job = harness(json.loads)(reply["body"])
     messages = harness(aws["sqs"].receive_message)(
         QueueUrl=aws["queue_url"], MaxNumberOfMessages=1, AttributeNames=["All"]
     )["Messages"]
@@ -111,8 +125,8 @@ def _one_job(aws: dict[str, Any], n: int, waiting: bool, clock: StageClock | Non
     )
     if waiter:
         waiter.join(30)
-    done = _request(aws["api"], "GET", status_url)
-    assert json.loads(done["body"])["status"] == "completed", done["body"][:300]
+    done = aws["api"](harness(_event)("GET", status_url), LocalContext("api"))
+    assert harness(json.loads)(done["body"])["status"] == "completed", done["body"][:300]
 
 
 def _run(aws: dict[str, Any], waiting: bool) -> tuple[float, dict[str, float]]:

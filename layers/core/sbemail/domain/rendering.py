@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mjml import mjml2html
 
@@ -60,11 +60,13 @@ class RenderedEmail:
 
 @dataclass(frozen=True)
 class _Values:
-    """Placeholder values: ``text`` are escaped when filled, ``markup`` inserted as is."""
+    """Placeholder values: ``text`` are filled escaped, ``markup`` inserted as is."""
 
     text: dict[str, str]
     markup: dict[str, str]
     policy: LinkPolicy
+    escaped: dict[str, str] = field(default_factory=dict)
+    """``text`` escaped, once: each value fills many blocks of every variant."""
 
 
 def brand_context(
@@ -118,7 +120,8 @@ def brand_context(
     }
     # the one template syntax that reaches an email: checked, in the platform's form
     markup["reader.first_name"] = with_fallback(facts.first_name_tag, facts.first_name_fallback)
-    return _Values(text=text, markup=markup, policy=policy)
+    escaped = {key: escape_text(value) for key, value in text.items()}
+    return _Values(text=text, markup=markup, policy=policy, escaped=escaped)
 
 
 class SharedBrandContext:
@@ -187,7 +190,7 @@ def fill(block: Block, values: _Values, copy: dict[str, str], link: str = "") ->
         elif key in copy:
             out.append(escape_text(copy[key]))
         else:
-            out.append(escape_text(values.text.get(key, "")))
+            out.append(values.escaped.get(key, ""))  # escaped once (brand_context)
     return _EMPTY_TEXT.sub("", _IMAGE_WITHOUT_SOURCE.sub("", "".join(out)))
 
 
