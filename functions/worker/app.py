@@ -32,17 +32,17 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def run_record(record: SQSRecord, lambda_context: Any) -> None:
     job_id = json.loads(record.body)["jobId"]
     logger.append_keys(job_id=job_id)
-    generation = services().generation
+    runner = services().runner
     # Leased for as long as this invocation may live: a second delivery of the job
     # meanwhile leaves it to this one, and a worker that dies never holds it longer.
     lease = lambda_context.get_remaining_time_in_millis() / 1000
     try:
-        done = generation.run(job_id, lease_seconds=lease)
+        done = runner.run(job_id, lease_seconds=lease)
     except Exception as error:
         settings = services().settings
         deliveries = int(record.attributes.approximate_receive_count)
         if deliveries >= settings.max_receive_count:
-            generation.abandon(job_id, f"{type(error).__name__}: {error}")
+            runner.abandon(job_id, f"{type(error).__name__}: {error}")
             metrics.add_metric("JobsAbandoned", MetricUnit.Count, 1)
         else:
             # Half the job record's life at most: the retry must find the job still there.

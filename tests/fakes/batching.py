@@ -13,7 +13,7 @@ import pytest
 
 from sbemail.content import OfflineContentModel
 from sbemail.domain import BlockLibrary, VariantBrief
-from sbemail.service import BatchService, GenerationService, GenerationSettings
+from sbemail.service import BatchService, GenerationService, GenerationSettings, JobRunner
 from sbemail.storage import DynamoDBBatchStore, DynamoDBJobStore, DynamoDBResponseCache, Table
 
 from samples import ROOT, sample_body
@@ -39,6 +39,7 @@ class CountingWriter(OfflineContentModel):
 @dataclass
 class BatchRig:
     generation: GenerationService
+    runner: JobRunner
     batches: BatchService
     store: DynamoDBJobStore
     content: Any
@@ -60,8 +61,9 @@ def batch_rig(table: Table, clock: Any, queue: Any, content: Any = None) -> Batc
         clock=clock,
         sleep=lambda _: None,
     )
+    runner = JobRunner(LIBRARY, content, store, cache=cache, clock=clock)
     batches = BatchService(generation, DynamoDBBatchStore(table, 3600, clock), queue, clock)
-    return BatchRig(generation, batches, store, content)
+    return BatchRig(generation, runner, batches, store, content)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any
 
 from sbemail.content import ContentModel
 from sbemail.domain import BlockLibrary
-from sbemail.service import GenerationService, GenerationSettings
+from sbemail.service import GenerationService, JobRunner
 from sbemail.storage import DynamoDBJobStore, JobStatus, Table
 
 from samples import ROOT, sample_body
@@ -50,21 +50,16 @@ class Report:
 
 
 def run_jobs(model: ContentModel, table: Table, jobs: int = JOBS) -> Report:
-    service = GenerationService(
-        LIBRARY,
-        model,
-        DynamoDBJobStore(table, ttl_seconds=300),
-        NoQueue(),
-        cache=None,
-        settings=GenerationSettings(concurrency=3),
-    )
+    store = DynamoDBJobStore(table, ttl_seconds=300)
+    service = GenerationService(LIBRARY, model, store, NoQueue(), cache=None)
+    runner = JobRunner(LIBRARY, model, store, concurrency=3)
     report = Report()
     for n in range(jobs):
         body = sample_body(SAMPLES[n % len(SAMPLES)])
         body["userContext"] += f" (campaign {n})"
         job_id = service.submit(body).job_id
         assert job_id is not None
-        service.run(job_id)
+        runner.run(job_id)
         job = service.status(job_id)
         report.jobs += 1
         if job.status is JobStatus.FAILED:

@@ -34,11 +34,11 @@ def test_a_mixed_batch_generates_only_its_new_distinct_requests(
     client, url = sqs
     counting = FlakySQS(client)  # fails nothing: counts the SendMessageBatch calls
     rig = batch_rig(fresh_table, clock, SQSJobQueue(counting, url))
-    generation, batches = rig.generation, rig.batches
+    generation, runner, batches = rig.generation, rig.runner, rig.batches
 
     # ten requests answered earlier: their results are in the response cache
     for number in range(100, 110):
-        generation.run(generation.submit(brief(number)).job_id or "")
+        runner.run(generation.submit(brief(number)).job_id or "")
     drain(client, url)  # their messages: already run
     calls_before, batch_calls_before = rig.content.total, len(counting.calls)
 
@@ -76,7 +76,7 @@ def test_a_mixed_batch_generates_only_its_new_distinct_requests(
     assert sorted(queued) == sorted(item["jobId"] for item in items[:10])
     assert counting.calls[batch_calls_before:] == [10]  # one call for the ten new jobs
     for job_id in queued:
-        generation.run(job_id)
+        runner.run(job_id)
     assert rig.content.total - calls_before == 10 * 3  # ten jobs of three variants
 
     batch = batches.get(submitted.batch.id, "cedar-ash")
@@ -93,8 +93,7 @@ def test_a_mixed_batch_generates_only_its_new_distinct_requests(
 
 
 def test_cached_answers_outlive_their_cache_entry(rig: BatchRig, clock) -> None:
-    generation = rig.generation
-    generation.run(generation.submit(brief(1)).job_id or "")
+    rig.runner.run(rig.generation.submit(brief(1)).job_id or "")
     batch = rig.batches.submit({"storeId": "cedar-ash", "requests": [brief(1)]}).batch
     clock.now += 1200  # past the cache's ten minutes, within the batch's hour
     entry, _ = rig.batches.item(rig.batches.get(batch.id, "cedar-ash"), 0)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from sbemail.api import failure_body
-from sbemail.service import GenerationService, GenerationSettings
+from sbemail.service import GenerationService, JobRunner
 from sbemail.storage import DynamoDBJobStore, Job, JobStatus, Table
 
 from fakes.content import API_KEY, pooled_model
@@ -107,16 +107,12 @@ def test_every_call_after_a_brands_first_shares_a_cacheable_prefix(
 def _one_job(
     fake: FakeOpenAI, table: Table, model: str = "gpt-4.1-mini"
 ) -> tuple[GenerationService, Job]:
-    service = GenerationService(
-        LIBRARY,
-        pooled_model(fake, model=model),
-        DynamoDBJobStore(table, ttl_seconds=300),
-        NoQueue(),
-        settings=GenerationSettings(concurrency=1),
-    )
+    content = pooled_model(fake, model=model)
+    store = DynamoDBJobStore(table, ttl_seconds=300)
+    service = GenerationService(LIBRARY, content, store, NoQueue())
     job_id = service.submit(sample_body("northwind")).job_id
     assert job_id is not None
-    service.run(job_id)
+    JobRunner(LIBRARY, content, store, concurrency=1).run(job_id)
     return service, service.status(job_id)
 
 

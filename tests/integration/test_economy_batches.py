@@ -14,7 +14,7 @@ from sbemail.service import (
     BatchService,
     EconomyService,
     GenerationService,
-    GenerationSettings,
+    JobRunner,
 )
 from sbemail.storage import DynamoDBBatchStore, DynamoDBJobStore, DynamoDBResponseCache, Table
 
@@ -44,6 +44,7 @@ class EconomyRig:
     provider: FakeBatches
     content: PooledContentModel
     generation: GenerationService
+    runner: JobRunner
     batches: BatchService
     economy: EconomyService
     queue: RecordingQueue
@@ -55,21 +56,17 @@ def rig_for(
     content = pooled_model(fake)
     store = DynamoDBJobStore(table, ttl_seconds=300, clock=clock)
     queue = RecordingQueue()
+    response_cache = DynamoDBResponseCache(table, 600, 300, 500, clock=clock) if cache else None
     generation = GenerationService(
-        LIBRARY,
-        content,
-        store,
-        queue,
-        cache=DynamoDBResponseCache(table, 600, 300, 500, clock=clock) if cache else None,
-        settings=GenerationSettings(concurrency=1),  # calls in a fixed order: same usage
-        clock=clock,
-        sleep=lambda _: None,
+        LIBRARY, content, store, queue, cache=response_cache, clock=clock, sleep=lambda _: None
     )
+    # one variant at a time: calls in a fixed order, so the same usage
+    runner = JobRunner(LIBRARY, content, store, cache=response_cache, concurrency=1, clock=clock)
     batch_store = DynamoDBBatchStore(table, 3600, clock)
-    economy = EconomyService(generation, batch_store, content, clock=clock)
+    economy = EconomyService(runner, batch_store, content, clock=clock)
     batches = BatchService(generation, batch_store, queue, clock, economy=lambda: economy.available)
     return EconomyRig(
-        fake, FakeBatches(fake, **batch_knobs), content, generation, batches, economy, queue
+        fake, FakeBatches(fake, **batch_knobs), content, generation, runner, batches, economy, queue
     )
 
 
@@ -128,7 +125,7 @@ def test_an_economy_batch_costs_half_of_the_same_work_run_live(fresh_table: Tabl
         documents = []
         for number in range(20):
             job_id = live.generation.submit({**brief(number), "variants": 2}).job_id or ""
-            live.generation.run(job_id)
+            live.runner.run(job_id)
             documents.append(live.generation.result(live.generation.status(job_id)))
         assert live.provider.live_calls() == 40
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from sbemail.domain import BlockLibrary
-from sbemail.service import GenerationService, GenerationSettings
+from sbemail.service import GenerationService, JobRunner
 from sbemail.storage import DynamoDBJobStore, JobStatus, Table
 
 from fakes.content import API_KEY, pooled_model
@@ -141,16 +141,12 @@ def hostile_model() -> Iterator[FakeOpenAI]:
 
 
 def _run(fake: FakeOpenAI, table: Table, body: dict[str, Any]) -> dict[str, Any]:
-    service = GenerationService(
-        LIBRARY,
-        pooled_model(fake),
-        DynamoDBJobStore(table, ttl_seconds=300),
-        NoQueue(),
-        settings=GenerationSettings(concurrency=3),
-    )
+    content = pooled_model(fake)
+    store = DynamoDBJobStore(table, ttl_seconds=300)
+    service = GenerationService(LIBRARY, content, store, NoQueue())
     job_id = service.submit(body).job_id
     assert job_id is not None
-    service.run(job_id)
+    JobRunner(LIBRARY, content, store, concurrency=3).run(job_id)
     job = service.status(job_id)
     assert job.status is JobStatus.COMPLETED, job.error
     return service.result(job)

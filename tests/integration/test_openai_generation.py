@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from sbemail.domain import GenerateRequest
-from sbemail.service import GenerationService
+from sbemail.service import JobRunner
 from sbemail.storage import Job, JobStatus
 
 from fakes.briefs import library, sample
@@ -56,9 +56,7 @@ class NoQueue:
 
 def test_a_variant_with_invalid_copy_fails_alone(fake_openai: FakeOpenAI) -> None:
     store = MemoryJobs()
-    service = GenerationService(
-        library=library(), content=pooled_model(fake_openai), store=store, queue=NoQueue()
-    )
+    runner = JobRunner(library=library(), content=pooled_model(fake_openai), store=store)
     request = GenerateRequest.model_validate(sample("northwind"))
     store.create(
         Job(
@@ -70,7 +68,7 @@ def test_a_variant_with_invalid_copy_fails_alone(fake_openai: FakeOpenAI) -> Non
         )
     )
     fake_openai.behaviour.rules = {"Write variant 2;": "violating"}  # every time
-    service.run("job-1")
+    runner.run("job-1")
 
     job = store.jobs["job-1"]
     assert job.status is JobStatus.COMPLETED

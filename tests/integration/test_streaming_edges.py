@@ -13,7 +13,7 @@ from sbemail.api.events import HEARTBEAT
 from sbemail.content import OfflineContentModel
 from sbemail.domain import BlockLibrary, VariantBrief
 from sbemail.local.server import make_server
-from sbemail.service import GenerationService
+from sbemail.service import GenerationService, JobRunner
 from sbemail.storage import DynamoDBJobStore, Table
 
 from http_client import call
@@ -107,11 +107,10 @@ def test_the_worker_stores_each_variant_as_soon_as_it_is_made(fresh_table: Table
     store = DynamoDBJobStore(fresh_table, ttl_seconds=300, clock=clock)
     job_id: list[str] = []
     content = SlowFirstVariant(store, job_id)
-    service = GenerationService(
-        BlockLibrary.load(ROOT / "blocks"), content, store, queue=_NoQueue(), clock=clock
-    )
+    library = BlockLibrary.load(ROOT / "blocks")
+    service = GenerationService(library, content, store, queue=_NoQueue(), clock=clock)
     job_id.append(service.submit(fresh_body()).job_id or "")
-    service.run(job_id[0])
+    JobRunner(library, content, store, clock=clock).run(job_id[0])
     assert content.others_seen_first is True  # variants 1 and 2 were stored before 0 was made
     job = store.get(job_id[0])
     assert job is not None and job.status.value == "completed" and job.done == 3

@@ -59,15 +59,14 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
 
     from sbemail.content.pool import PooledContentModel
     from sbemail.queue.sqs import SQSJobQueue
-    from sbemail.service import generate, variants
+    from sbemail.service import generate, runner, variants
     from sbemail.storage.cache import DynamoDBResponseCache
     from sbemail.storage.dynamodb import DynamoDBJobStore
-    from sbemail.storage.pool_gauge import PoolGauge
 
     with ExitStack() as stack:
         patch = stack.enter_context(MonkeyPatch.context())
         patch.setattr(generate, "parse_request", clock.wrap("parse", generate.parse_request))
-        patch.setattr(generate, "plan_briefs", clock.wrap("compose", generate.plan_briefs))
+        patch.setattr(runner, "plan_briefs", clock.wrap("compose", runner.plan_briefs))
         patch.setattr(variants, "review_copy", clock.wrap("model", variants.review_copy))
         patch.setattr(variants, "render", clock.wrap("render", variants.render))
         wraps = {
@@ -78,7 +77,8 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
             ),
             "queue": (SQSJobQueue, ("send",)),
             "model": (PooledContentModel, ("write",)),
-            "pool gauge": (PoolGauge, ("change",)),
+            # the gauge is observed through a method bound at build time: wrap the caller
+            "pool gauge": (PooledContentModel, ("_notify",)),
             "wait": (generate.GenerationService, ("wait",)),
             "AWS emulation": (BotocoreStubber, ("__call__",)),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sbemail.content import PooledContentModel, SessionPool, Usage, WrittenCopy
@@ -101,3 +102,44 @@ def test_a_failing_gauge_never_fails_the_variant() -> None:
     model.observe(gauge.change)
     GatedModel.gate.set()
     assert model.write("brief").values == {"brief": "brief"}
+
+
+class GatedTable:
+    """The table, with its first update held until the test opens the gate."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self.updates = 0
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def update(self, *args: object, **kwargs: object) -> object:
+        self.updates += 1
+        if self.updates == 1:
+            self.entered.set()
+            assert self.gate.wait(10)
+        return self._table.update(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_changes_arriving_during_a_write_share_the_next_one(fresh_table: Table) -> None:
+    table = GatedTable(fresh_table)
+    gauge = PoolGauge(table, pool_size=10, container="busy")  # type: ignore[arg-type]
+    reader = PoolGauge(fresh_table, pool_size=10, container="reader")
+    first = threading.Thread(target=gauge.change, args=(1,))
+    first.start()
+    assert table.entered.wait(10)  # the first change's write is on its way
+    others = [threading.Thread(target=gauge.change, args=(1,)) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while gauge._pending < 3 and time.monotonic() < deadline:  # all three are waiting
+        time.sleep(0.005)
+    assert all(thread.is_alive() for thread in others)  # none returns before its write
+    table.gate.set()
+    for thread in (first, *others):
+        thread.join(10)
+    assert table.updates == 2  # the three later changes went in one write
+    assert reader.snapshot()["activeThreads"] == 4
+    for _ in range(4):
+        gauge.change(-1)
+    assert reader.snapshot()["activeThreads"] == 0

@@ -39,6 +39,7 @@ from .service import (
     EconomyService,
     GenerationService,
     GenerationSettings,
+    JobRunner,
     Limits,
     OperationsService,
     WarmingService,
@@ -62,6 +63,7 @@ class Services:
     content: PooledContentModel
     store: DynamoDBJobStore
     generation: GenerationService
+    runner: JobRunner
     operations: OperationsService
     brands: BrandLookupService
     warming: WarmingService
@@ -190,6 +192,9 @@ def _build_services() -> Services:
         region_name=settings.region,
         retries={"mode": "standard", "max_attempts": 3},
         max_pool_connections=64,
+        # Our adapters build every request themselves, and the service validates it
+        # anyway: checking each against the API model costs the client CPU per call.
+        parameter_validation=False,
     )
     dynamodb_config = client_config.merge(
         Config(retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts})
@@ -231,9 +236,16 @@ def _build_services() -> Services:
             default_variants=settings.default_variants,
             max_text_chars=settings.max_text_chars,
             max_brief_chars=settings.max_brief_chars,
-            concurrency=settings.session_pool_size,
-            unsubscribe_target=settings.unsubscribe_target,
         ),
+    )
+    # The worker side: runs the jobs the generation service queued (worker, economy).
+    runner = JobRunner(
+        library,
+        content,
+        store,
+        cache=response_cache,
+        concurrency=settings.session_pool_size,
+        unsubscribe_target=settings.unsubscribe_target,
     )
     operations = OperationsService(
         store=store,
@@ -246,7 +258,7 @@ def _build_services() -> Services:
     # Batches: many requests in one call, admitted by the generation service; economy
     # batches go through OpenAI's Batch API (when the model speaks it), run by a poller.
     batch_store = DynamoDBBatchStore(table, ttl_seconds=settings.batch_ttl_minutes * 60)
-    economy = EconomyService(generation, batch_store, content)
+    economy = EconomyService(runner, batch_store, content)
     batches = BatchService(
         generation,
         batch_store,
@@ -262,6 +274,7 @@ def _build_services() -> Services:
         content,
         store,
         generation,
+        runner,
         operations,
         brands,
         warming,

@@ -9,7 +9,8 @@ already-validated parts and never come from the copy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from mjml import mjml2html
 
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidStoreURLError",
     "LinkPolicy",
     "RenderedEmail",
+    "SharedBrandContext",
     "assemble",
     "brand_context",
     "render",
@@ -58,11 +60,13 @@ class RenderedEmail:
 
 @dataclass(frozen=True)
 class _Values:
-    """Placeholder values: ``text`` are escaped when filled, ``markup`` inserted as is."""
+    """Placeholder values: ``text`` are filled escaped, ``markup`` inserted as is."""
 
     text: dict[str, str]
     markup: dict[str, str]
     policy: LinkPolicy
+    escaped: dict[str, str] = field(default_factory=dict)
+    """``text`` escaped, once: each value fills many blocks of every variant."""
 
 
 def brand_context(
@@ -116,7 +120,40 @@ def brand_context(
     }
     # the one template syntax that reaches an email: checked, in the platform's form
     markup["reader.first_name"] = with_fallback(facts.first_name_tag, facts.first_name_fallback)
-    return _Values(text=text, markup=markup, policy=policy)
+    escaped = {key: escape_text(value) for key, value in text.items()}
+    return _Values(text=text, markup=markup, policy=policy, escaped=escaped)
+
+
+class SharedBrandContext:
+    """``brand_context`` worked out once for the variants of one job.
+
+    The variants of a job share their brand, theme, unsubscribe target and facts, and
+    their placeholder values (every brand text scrubbed, every link checked, the footer
+    built) are most of a render's own work. The first render asks for them, the others
+    (in parallel threads) wait and reuse them. Only a render of exactly these objects
+    uses them (a compact re-render, with its own brand, works its own out); the object
+    lives as long as its job's run, so no caller's text outlives it.
+    """
+
+    def __init__(
+        self, brand: BrandData, theme: Theme, unsubscribe: str, facts: EmailFacts | None
+    ) -> None:
+        self._key = (brand, theme, unsubscribe, facts)
+        self._values: _Values | None = None
+        self._lock = threading.Lock()
+
+    def values_for(
+        self, brand: BrandData, theme: Theme, unsubscribe: str, facts: EmailFacts | None
+    ) -> _Values:
+        """The shared values when these are the job's objects, else their own."""
+        job_brand, job_theme, job_unsubscribe, job_facts = self._key
+        same = brand is job_brand and theme is job_theme and facts is job_facts
+        if not same or unsubscribe != job_unsubscribe:
+            return brand_context(brand, theme, unsubscribe, facts)
+        with self._lock:
+            if self._values is None:
+                self._values = brand_context(brand, theme, unsubscribe, facts)
+            return self._values
 
 
 def _with_scrubbed_slogan_and_address(brand: BrandData, hosts: frozenset[str]) -> BrandData:
@@ -153,7 +190,7 @@ def fill(block: Block, values: _Values, copy: dict[str, str], link: str = "") ->
         elif key in copy:
             out.append(escape_text(copy[key]))
         else:
-            out.append(escape_text(values.text.get(key, "")))
+            out.append(values.escaped.get(key, ""))  # escaped once (brand_context)
     return _EMPTY_TEXT.sub("", _IMAGE_WITHOUT_SOURCE.sub("", "".join(out)))
 
 
@@ -181,10 +218,16 @@ def assemble(
     copy: dict[str, str],
     unsubscribe: str = UNSUBSCRIBE_MERGE_TAG,
     facts: EmailFacts | None = None,
+    shared: SharedBrandContext | None = None,
 ) -> str:
-    """The full MJML document for a layout, with every placeholder filled."""
+    """The full MJML document for a layout, with every placeholder filled (the brand's
+    values from ``shared`` when it holds them: see ``SharedBrandContext``)."""
+    values = (
+        shared.values_for(brand, theme, unsubscribe, facts)
+        if shared is not None
+        else brand_context(brand, theme, unsubscribe, facts)
+    )
     facts = facts or EmailFacts()
-    values = brand_context(brand, theme, unsubscribe, facts)
     policy = values.policy
     store_url = values.text["brand.url"]
     body = "\n".join(
@@ -252,8 +295,12 @@ def render(
     copy: dict[str, str],
     unsubscribe: str = UNSUBSCRIBE_MERGE_TAG,
     facts: EmailFacts | None = None,
+    shared: SharedBrandContext | None = None,
 ) -> RenderedEmail:
     """Render one variant to MJML, HTML and plain text, never over Gmail's clip size.
+
+    ``shared`` carries the brand's placeholder values across the variants of one job
+    (``SharedBrandContext``); without it they are worked out here.
 
     ``unsubscribe`` is the ESP's merge tag (default Mailchimp's ``*|UNSUB|*``) or an
     http(s) URL. Ordinary requests render far below the limit (about 40 KB for six
@@ -267,7 +314,7 @@ def render(
         ValueError: the MJML engine rejects the document, or ``unsubscribe`` is
             neither a merge tag nor an http(s) URL.
     """
-    email = _compile(layout, theme, brand, copy, unsubscribe, facts)
+    email = _compile(layout, theme, brand, copy, unsubscribe, facts, shared)
     if email.size_bytes > GMAIL_CLIP_BYTES and any(p.description for p in brand.products):
         products = [p.model_copy(update={"description": ""}) for p in brand.products]
         compact = brand.model_copy(update={"products": products})
@@ -284,7 +331,8 @@ def _compile(
     copy: dict[str, str],
     unsubscribe: str,
     facts: EmailFacts | None,
+    shared: SharedBrandContext | None = None,
 ) -> RenderedEmail:
-    document = assemble(layout, theme, brand, copy, unsubscribe, facts)
+    document = assemble(layout, theme, brand, copy, unsubscribe, facts, shared)
     html = mjml2html(document, disable_comments=True, fonts={})
     return RenderedEmail(mjml=document, html=html, text=to_text(document))

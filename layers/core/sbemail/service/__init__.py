@@ -15,6 +15,7 @@ from .errors import (
 from .generate import GenerationService, GenerationSettings, Submission
 from .operations import Limits, OperationsService
 from .requests import parse_request
+from .runner import JobRunner
 from .warming import MAX_WARM_REQUESTS, WarmingService
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "GenerationService",
     "GenerationSettings",
     "InvalidRequestError",
+    "JobRunner",
     "JobUnavailableError",
     "Limits",
     "OperationsService",

@@ -27,7 +27,7 @@ from ..content import PooledContentModel, WrittenCopy
 from ..content.openai_batches import OpenAIBatches
 from ..domain import VariantBrief
 from ..storage import Batch, DynamoDBBatchStore
-from .generate import GenerationService
+from .runner import JobRunner
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,13 @@ class EconomyService:
 
     def __init__(
         self,
-        generation: GenerationService,
+        runner: JobRunner,
         store: DynamoDBBatchStore,
         content: PooledContentModel,
         provider: OpenAIBatches | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._generation = generation
+        self._runner = runner
         self._store = store
         self._content = content
         self._provider = provider or OpenAIBatches(content)
@@ -120,7 +120,7 @@ class EconomyService:
         requests = [
             (f"{job_id}:{brief.variant_index}", brief)
             for job_id in batch.state.get("jobs", [])
-            for brief in self._generation.pending_briefs(job_id)
+            for brief in self._runner.pending_briefs(job_id)
         ]
         state = {**batch.state, "phase": "submitted", "requests": len(requests)}
         if requests:
@@ -149,7 +149,7 @@ class EconomyService:
                 if custom_id.rsplit(":", 1)[0] == job_id
             }
             content = AnsweredContent(self._content, mine)
-            done = self._generation.run(job_id, content=content)
+            done = self._runner.run(job_id, content=content)
             report["answered"] += content.counts["answered"]
             report["live"] += content.counts["live"]
             report["VariantsWritten"] += done.get("VariantsWritten", 0)

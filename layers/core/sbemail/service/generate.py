@@ -1,36 +1,34 @@
-"""The generate use case: accept a request, run it as a job, report the result.
+"""The generate use case, API side: accept a request as a job, report its result.
 
-The API calls ``submit``, ``wait`` and ``status``; the worker calls ``run`` (and
-``abandon`` when a job has used up its deliveries). Nothing here knows about Lambda,
-HTTP, or which store, queue and model are behind the ports.
+The API calls ``submit``, ``wait`` and ``status``; the worker runs the job with a
+``JobRunner`` (``runner``). Nothing here knows about Lambda, HTTP, or which store,
+queue and model are behind the ports.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..content import ContentModel
-from ..domain import BlockLibrary, GenerateRequest, Theme, VariantBrief, plan_briefs, resolve_theme
+from ..domain import BlockLibrary, GenerateRequest
 from ..queue import JobQueue
 from ..storage import (
     Claim,
     DynamoDBResponseCache,
     Job,
-    JobLeasedError,
     JobStateError,
     JobStatus,
     JobStore,
 )
 from .brand_lookup import BrandLookupService
 from .errors import JobUnavailableError
-from .requests import new_job_id, output_digest, parse_request, request_seed
-from .variants import failure_document, result_document, tally, write_variant
+from .requests import new_job_id, output_digest, parse_request
+from .runner import kept, release_claim
+from .variants import result_document
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
@@ -45,8 +43,6 @@ class GenerationSettings:
     max_wait_seconds: float = 25.0
     max_text_chars: int = 600
     max_brief_chars: int = 4000
-    concurrency: int = 10
-    unsubscribe_target: str = "*|UNSUB|*"
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class Submission:
 
 
 class GenerationService:
-    """Turns requests into jobs (or cached results) and jobs into rendered variants."""
+    """Turns requests into jobs (or cached results) and reports the jobs' results."""
 
     def __init__(
         self,
@@ -216,22 +212,11 @@ class GenerationService:
         job = self._store.get(job_id)
         error = {"code": "queue_unavailable", "message": reason}
         try:
-            self._store.fail(job_id, error, **_kept(job))
+            self._store.fail(job_id, error, **kept(job))
         except JobStateError:
             return
         if job is not None:
-            self._release(job)
-
-    def pending_briefs(self, job_id: str) -> list[VariantBrief]:
-        """The briefs of a live job's variants not yet stored (none for an ended job):
-        what ``run`` would write, for callers that get the copy written elsewhere."""
-        job = self._store.get(job_id)
-        if job is None or job.status.final:
-            return []
-        request = GenerateRequest.model_validate(job.request)
-        stored = self._store.variants(job_id, job.total)
-        briefs = plan_briefs(self._library, request, request_seed(request))
-        return [brief for brief in briefs if brief.variant_index not in stored]
+            release_claim(self._cache, job)
 
     def jobs(self, job_ids: list[str]) -> dict[str, Job]:
         """The live jobs among ``job_ids``, read together (expired or unknown ones absent)."""
@@ -278,133 +263,3 @@ class GenerationService:
     def result(self, job: Job) -> dict[str, Any]:
         """The response document of a completed job."""
         return result_document(job, self._store.variants(job.id, job.total))
-
-    # -- worker side ---------------------------------------------------------------------
-
-    def run(
-        self,
-        job_id: str,
-        lease_seconds: float | None = None,
-        content: ContentModel | None = None,
-    ) -> dict[str, int]:
-        """Generate every variant not yet stored, then complete the job.
-
-        Safe to repeat for the same job (SQS redelivers): a finished job is left alone and
-        variants already stored are not generated again, so a crashed attempt resumes.
-        With ``lease_seconds`` (the worker's remaining time) the job is leased while it
-        runs: a second delivery arriving meanwhile leaves it to the first instead of
-        writing every variant again; a failed attempt gives its lease back. ``content``
-        writes the copy instead of the service's model (an economy batch's answers, with
-        the live model behind them).
-
-        Returns:
-            what this run did, by metric name (``tally``): nothing for a finished job
-            or one another delivery is running.
-        """
-        job = self._store.get(job_id)
-        if job is None or job.status.final:
-            return tally([])
-        if lease_seconds is None:
-            return self._run(self._store.start(job_id, keep_until=job.keep_until), content)
-        holder = new_job_id()
-        try:
-            job = self._store.start(
-                job_id, lease_seconds=lease_seconds, holder=holder, keep_until=job.keep_until
-            )
-        except JobLeasedError:
-            logger.info("job %s is running in another delivery; leaving it to that one", job_id)
-            return tally([])
-        try:
-            return self._run(job, content)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the lease then runs out by itself
-                self._store.release(job_id, holder)
-            raise
-
-    def _run(self, job: Job, content: ContentModel | None) -> dict[str, int]:
-        job_id = job.id
-        started = self._clock()
-        content = content or self._content
-        request = GenerateRequest.model_validate(job.request)
-        theme, fell_back = resolve_theme(request.brand, request.aesthetic)
-        briefs = plan_briefs(self._library, request, request_seed(request))
-        variants = self._store.variants(job_id, job.total)  # kept from a crashed attempt
-        todo = [brief for brief in briefs if brief.variant_index not in variants]
-        made: list[dict[str, Any]] = []
-        if todo:
-            workers = max(1, min(self._settings.concurrency, len(todo)))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                # Each variant is stored the moment it is made, whichever finishes first:
-                # its progress (and a streaming caller's event) does not wait for others.
-                pending = {pool.submit(self._variant, content, b, theme): b for b in todo}
-                for future in as_completed(pending):
-                    index, payload = pending[future].variant_index, future.result()
-                    self._store.save_variant(job_id, index, payload, **_kept(job))
-                    variants[index] = payload
-                    made.append(payload)
-        warnings = list(content.warnings)
-        if fell_back:
-            warnings.append(f"unknown designAesthetic {request.aesthetic!r}; used {theme.name!r}")
-        self._finish(job, variants, theme, warnings, started)
-        return tally(made)
-
-    def _finish(
-        self,
-        job: Job,
-        variants: dict[int, dict[str, Any]],
-        theme: Theme,
-        warnings: list[str],
-        started: float,
-    ) -> None:
-        """Complete (or fail) the job from its variants, and cache the result."""
-        if not any("html" in v for v in variants.values()):
-            self._store.fail(job.id, failure_document(variants), **_kept(job))
-            self._release(job)
-            return
-        summary: dict[str, Any] = {
-            "provider": self._content.provider,
-            "model": self._content.model,
-            "theme": theme.name,
-            "timesMs": {"generation": round((self._clock() - started) * 1000)},
-        }
-        if warnings:
-            summary["warnings"] = warnings
-        try:
-            self._store.complete(job.id, summary, **_kept(job))
-        except JobStateError:
-            return  # another delivery finished it first
-        if self._cache is not None and job.cache_key:
-            completed = replace(job, status=JobStatus.COMPLETED, summary=summary)
-            try:
-                document = result_document(completed, variants)
-                self._cache.fill(job.cache_key, job.id, document)
-            except Exception:
-                logger.exception("could not cache the result of job %s", job.id)
-
-    def abandon(self, job_id: str, reason: str) -> None:
-        """Mark a job failed for good (its message is going to the dead-letter queue)."""
-        job = self._store.get(job_id)
-        if job is None or job.status.final:
-            return
-        error = failure_document(self._store.variants(job_id, job.total))  # billed so far
-        try:
-            self._store.fail(job_id, {**error, "message": reason[:1000]}, **_kept(job))
-        except JobStateError:
-            return
-        self._release(job)
-
-    def _release(self, job: Job) -> None:
-        if self._cache is not None and job.cache_key:
-            try:
-                self._cache.release(job.cache_key, job.id)
-            except Exception:
-                logger.exception("could not release the cache claim of job %s", job.id)
-
-    def _variant(self, content: ContentModel, brief: VariantBrief, theme: Theme) -> dict[str, Any]:
-        return write_variant(content, brief, theme, self._settings.unsubscribe_target, self._clock)
-
-
-def _kept(job: Job | None) -> dict[str, int]:
-    """``keep_until`` for the store's writes, given only for a job that has one (other
-    stores of the port may predate it)."""
-    return {"keep_until": job.keep_until} if job is not None and job.keep_until else {}

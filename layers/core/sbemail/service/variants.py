@@ -13,6 +13,7 @@ from typing import Any
 
 from ..content import ContentError, ContentModel, Usage
 from ..domain import Theme, VariantBrief, merged_repairs, render, review_copy
+from ..domain.rendering import SharedBrandContext
 from ..domain.safety import envelope_text
 from ..storage import Job
 
@@ -23,8 +24,10 @@ def write_variant(
     theme: Theme,
     unsubscribe: str,
     clock: Callable[[], float],
+    shared: SharedBrandContext | None = None,
 ) -> dict[str, Any]:
-    """The stored payload of one variant: the rendered email, or why there is none."""
+    """The stored payload of one variant: the rendered email, or why there is none
+    (``shared``: the brand's placeholder values, worked out once per job)."""
     started = clock()
     base: dict[str, Any] = {
         "index": brief.variant_index,
@@ -44,7 +47,13 @@ def write_variant(
     copy = review.values
     try:
         email = render(
-            brief.layout, theme, brief.request.brand, copy, unsubscribe, facts=brief.facts
+            brief.layout,
+            theme,
+            brief.request.brand,
+            copy,
+            unsubscribe,
+            facts=brief.facts,
+            shared=shared,
         )
     except ValueError as error:  # e.g. too large for Gmail even in its compact form
         return {**base, "error": {"code": "render_failed", "message": str(error)}, **figures}

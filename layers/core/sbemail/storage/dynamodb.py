@@ -15,6 +15,7 @@ import math
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from .counters import ExpiryBuckets
@@ -129,12 +130,15 @@ class DynamoDBJobStore:
             # rounded down: the lease never outlasts the invocation that holds it
             values |= {":until": now + math.floor(lease_seconds), ":holder": holder}
         try:
-            self._update(
+            # The item as it was comes back from the update itself (no read after it):
+            # the job is that item, now running; a queued one was never started before.
+            old = self._update(
                 job_id,
                 expression,
                 condition,
                 {**values, **_FINAL_VALUES},
                 keep_until=keep_until,
+                returns="ALL_OLD",
             )
         except JobStateError:
             item = self._table.get(job_key(job_id)) or {}
@@ -143,10 +147,11 @@ class DynamoDBJobStore:
             if live and int(item.get("lease_until", 0)) > now:
                 raise JobLeasedError(f"job {job_id} is leased to another worker") from None
             raise
-        job = self.get(job_id)
+        job = self._job(job_id, old)
         if job is None:
             raise JobNotFoundError(job_id)
-        return job
+        started_before = old.get("status") != JobStatus.QUEUED.value
+        return replace(job, status=JobStatus.RUNNING, started_before=started_before)
 
     def release(self, job_id: str, holder: str) -> None:
         with contextlib.suppress(ConditionFailedError):
@@ -217,9 +222,11 @@ class DynamoDBJobStore:
         values: dict[str, Any],
         names: dict[str, str] | None = None,
         keep_until: int = 0,
-    ) -> None:
+        returns: str = "UPDATED_OLD",
+    ) -> dict[str, Any]:
         """A conditional update that also refreshes the TTL and moves the live count
-        (a job kept until a given time keeps that expiry, and is not counted)."""
+        (a job kept until a given time keeps that expiry, and is not counted); returns
+        the old values (``returns``: those updated, or the whole item)."""
         new_expiry = self._expiry(keep_until)
         refresh = (
             f"{expression}, expires_at = :exp"
@@ -233,10 +240,11 @@ class DynamoDBJobStore:
                 condition,
                 names={"#s": "status", **(names or {})},
                 values={**values, ":exp": new_expiry},
-                returns="UPDATED_OLD",
+                returns=returns,
             )
         except ConditionFailedError as error:
             action = expression.split()[1]
             raise JobStateError(f"job {job_id}: {action} not allowed in its state") from error
         if "expires_at" in old and not keep_until:
             self.live_counter.move(float(old["expires_at"]), new_expiry)
+        return old

@@ -35,6 +35,10 @@ class Job:
     keep_until: int = 0
     """Epoch seconds the job lives until whatever its updates (an economy batch's job
     waits for its batch, up to a day); 0: the store's TTL after each update."""
+    started_before: bool = False
+    """Set by ``JobStore.start`` when an earlier attempt had started the job (it was
+    running, not queued): only then can variants be stored already, so a first attempt
+    need not read them."""
 
 
 class StorageError(Exception):

@@ -8,11 +8,18 @@ is taken or given back (order-free, so concurrent updates never lose a count), w
 pool size and the time it was last seen. ``snapshot`` reads that one item and sums the
 containers seen within ``fresh_seconds``; a container that died mid-call stops counting
 once it is stale, and its attributes are removed then so the item stays small.
+
+The variants of a job take and give back their sessions at nearly the same moments, so
+a container's changes are coalesced: while one write is on its way, the changes that
+arrive meanwhile are summed and sent by that same writer in one more write (a +1 and a
+-1 in one round cancel and cost none). ``change`` still returns only once its own
+change is in the table, as before; it just shares the write.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -40,12 +47,59 @@ class PoolGauge:
         self._container = container or uuid.uuid4().hex[:12]
         self._fresh = fresh_seconds
         self._clock = clock
+        self._round = threading.Condition()
+        self._pending = 0  # the sum of the changes of the open round
+        self._changed = False  # whether the open round has any change (sum 0 or not)
+        self._open = 1  # the round taking changes now
+        self._sent = 0  # the last round written (or given up on)
+        self._writing = False
 
     def change(self, delta: int) -> None:
         """Sessions in use here changed by ``delta`` (+1 taken, -1 given back).
 
+        Returns once the change is written, alone or with those of other threads.
         Best effort: a failed write is logged, never raised into a caller's variant.
         """
+        with self._round:
+            self._pending += delta
+            self._changed = True
+            mine = self._open
+            if self._writing:  # the writer on its way sends this round next
+                self._round.wait_for(lambda: self._sent >= mine)
+                return
+            self._writing = True
+        self._write_rounds()
+
+    def _write_rounds(self) -> None:
+        """Write round after round until no change is left unwritten."""
+        finished = False
+        try:
+            while True:
+                with self._round:
+                    if not self._changed:  # decided under the lock: no change is stranded
+                        self._writing = False
+                        finished = True
+                        return
+                    amount, round_number = self._pending, self._open
+                    self._pending, self._changed = 0, False
+                    self._open += 1
+                try:
+                    if amount:
+                        self._write(amount)
+                finally:
+                    with self._round:
+                        self._sent = round_number
+                        self._round.notify_all()
+        finally:
+            if not finished:  # interrupted (not a failed write: that is logged): let go
+                with self._round:
+                    self._writing = False
+                    self._sent = self._open
+                    self._open += 1
+                    self._pending, self._changed = 0, False
+                    self._round.notify_all()
+
+    def _write(self, delta: int) -> None:
         c = self._container
         try:
             self._table.update(
