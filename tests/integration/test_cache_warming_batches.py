@@ -13,8 +13,8 @@ from sbemail.service import (
     BatchError,
     BatchService,
     GenerationService,
-    GenerationSettings,
     InvalidRequestError,
+    JobRunner,
     WarmingService,
 )
 from sbemail.storage import (
@@ -50,6 +50,7 @@ class RecordingQueue:
 class WarmRig:
     fake: FakeOpenAI
     generation: GenerationService
+    runner: JobRunner
     batches: BatchService
     warming: WarmingService
     queue: RecordingQueue
@@ -58,7 +59,7 @@ class WarmRig:
         """Run every queued job (as the worker would); how many there were."""
         jobs, self.queue.sent = self.queue.sent, []
         for job_id in jobs:
-            self.generation.run(job_id)
+            self.runner.run(job_id)
         return len(jobs)
 
     @property
@@ -72,20 +73,18 @@ def rig(fresh_table: Table, clock: Any) -> Iterator[WarmRig]:
     (24 hours at most), batches an hour."""
     with FakeOpenAI.running(Behaviour(api_key=API_KEY)) as fake:
         queue = RecordingQueue()
+        model = pooled_model(fake)
+        store = DynamoDBJobStore(fresh_table, ttl_seconds=300, clock=clock)
+        cache = DynamoDBResponseCache(fresh_table, 600, 300, 500, clock=clock)
         generation = GenerationService(
-            LIBRARY,
-            pooled_model(fake),
-            DynamoDBJobStore(fresh_table, ttl_seconds=300, clock=clock),
-            queue,
-            cache=DynamoDBResponseCache(fresh_table, 600, 300, 500, clock=clock),
-            settings=GenerationSettings(concurrency=2),
-            clock=clock,
-            sleep=lambda _: None,
+            LIBRARY, model, store, queue, cache=cache, clock=clock, sleep=lambda _: None
         )
+        runner = JobRunner(LIBRARY, model, store, cache=cache, concurrency=2, clock=clock)
         batches = BatchService(
             generation, DynamoDBBatchStore(fresh_table, 3600, clock), queue, clock
         )
-        yield WarmRig(fake, generation, batches, WarmingService(generation, batches), queue)
+        warming = WarmingService(generation, batches)
+        yield WarmRig(fake, generation, runner, batches, warming, queue)
 
 
 def shared_fields() -> dict[str, Any]:
