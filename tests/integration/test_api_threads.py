@@ -12,7 +12,7 @@ import pytest
 
 from sbemail.local.embedded import LocalAws
 from sbemail.local.gateway_events import http_api_event
-from sbemail.local.runtime import LocalContext, load_handler
+from sbemail.local.runtime import LocalContext, load_handler, warmed_api
 
 from samples import ROOT
 
@@ -32,7 +32,8 @@ def fast_switching() -> Iterator[None]:
 def test_requests_on_many_threads_each_get_their_own_answer(
     aws: LocalAws, fast_switching: None
 ) -> None:
-    handler = load_handler(ROOT / "functions" / "api" / "app.py", "api_threads_under_test")
+    # warmed as the local server warms it (each route's validation model built once)
+    handler = warmed_api(load_handler(ROOT / "functions" / "api" / "app.py", "api_threads"))
     # three routes whose answers differ: a job of this store, a request missing its
     # store (a 400 from parameter validation), and the contract document
     kinds = [

@@ -30,6 +30,7 @@ from .runtime import (
     limit_malloc_arenas,
     load_handler,
     release_free_memory,
+    warmed_api,
 )
 from .server import MAX_THREADS, REQUEST_SECONDS, make_server
 
@@ -100,7 +101,7 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
     aws = provision(endpoint, root / "template.yaml")
     untrack_moto_models()
     os.environ.update(aws.environment())
-    api = load_handler(root / "functions" / "api" / "app.py", "sbemail_local_api")
+    api = warmed_api(load_handler(root / "functions" / "api" / "app.py", "sbemail_local_api"))
     worker = load_handler(root / "functions" / "worker" / "app.py", "sbemail_local_worker")
     workers = int(os.environ.get(WORKERS_VARIABLE) or 2)
     poller = QueuePoller(worker, aws.endpoint, aws.queue_url, concurrency=workers)

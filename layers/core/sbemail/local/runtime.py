@@ -82,6 +82,21 @@ def load_handler(app_file: Path, module_name: str) -> Handler:
     return module.lambda_handler  # type: ignore[no-any-return]
 
 
+def warmed_api(handler: Handler) -> Handler:
+    """The API handler after one request for its contract document.
+
+    Powertools builds each route's validation model on the route's first request. In
+    Lambda a container serves one request at a time, so that never races; the local
+    server serves many at once from one process, where two first requests could build a
+    route's model twice and clash. Building the document builds every route's model, once.
+    """
+    from .gateway_events import http_api_event
+
+    event = http_api_event("GET", "/api/openapi.json", {"host": "localhost"}, b"", "127.0.0.1")
+    handler(event, LocalContext("api", 30))
+    return handler
+
+
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     """An SQS event as Lambda's event source mapping delivers it."""
     return {
