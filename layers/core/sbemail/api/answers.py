@@ -19,9 +19,13 @@ from .bodies import MAX_BODY_BYTES
 
 class _Document(BaseModel):
     """camelCase on the wire; fields not listed may appear (the document names the
-    ones callers rely on, not every internal figure)."""
+    ones callers rely on, not every internal figure).
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    ``defer_build``: these models only describe answers, so their schemas are built
+    when the OpenAPI document (or a route's first call) asks, not at every cold start.
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
 class ErrorDetail(_Document):
@@ -180,6 +184,20 @@ class WarmReport(_Document):
     success: Literal[True]
     summary: WarmSummary
     items: list[WarmItem]
+
+
+def build_models() -> None:
+    """Build every answer model's schema now, once (they are deferred, see ``_Document``).
+
+    Powertools asks for each model's schema once per route and response; a deferred model
+    would build it again at every ask, so the document builds them all first.
+    """
+    pending = [_Document]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if model is not _Document:
+            model.model_rebuild()
 
 
 # -- answers by status ---------------------------------------------------------------------
