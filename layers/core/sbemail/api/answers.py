@@ -10,22 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-
-from .bodies import MAX_BODY_BYTES
+from pydantic.json_schema import models_json_schema
 
 
 class _Document(BaseModel):
     """camelCase on the wire; fields not listed may appear (the document names the
-    ones callers rely on, not every internal figure).
+    ones callers rely on, not every internal figure)."""
 
-    ``defer_build``: these models only describe answers, so their schemas are built
-    when the OpenAPI document (or a route's first call) asks, not at every cold start.
-    """
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
 class ErrorDetail(_Document):
@@ -186,51 +180,32 @@ class WarmReport(_Document):
     items: list[WarmItem]
 
 
-def build_models() -> None:
-    """Build every answer model's schema now, once (they are deferred, see ``_Document``).
+def schemas() -> dict[str, Any]:
+    """Every answer model's JSON schema by name: the document's ``components/schemas``.
 
-    Powertools asks for each model's schema once per route and response; a deferred model
-    would build it again at every ask, so the document builds them all first.
+    The routes name these models (``api.responses``) without importing them; this module
+    and ``answers_batches`` are loaded only when the document is built.
     """
-    pending = [_Document]
+    from . import answers_batches  # noqa: F401  (its models subclass ``_Document``)
+
+    models: list[type[BaseModel]] = []
+    pending: list[type[BaseModel]] = [_Document]
     while pending:
         model = pending.pop()
         pending.extend(model.__subclasses__())
         if model is not _Document:
-            model.model_rebuild()
+            models.append(model)
+    _, document = models_json_schema(
+        [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
+    )
+    return {name: _without_nulls(schema) for name, schema in document.get("$defs", {}).items()}
 
 
-# -- answers by status ---------------------------------------------------------------------
-
-
-def error_answer(description: str) -> OpenAPIResponse:
-    """An error status, worded for its route, with the error body."""
-    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
-
-
-ERRORS: dict[int, OpenAPIResponse] = {
-    400: error_answer(
-        "Invalid request: the body is not UTF-8 JSON, nests deeper than 32 levels, or a "
-        "field or parameter is invalid (each is named in details); locally also a "
-        "malformed Content-Length"
-    ),
-    401: error_answer("Operations route without 'Authorization: Bearer <token>' (local server)"),
-    403: error_answer("Operations route with a token or identity that may not use it"),
-    404: error_answer("No such job: unknown, expired, or not the caller's storeId"),
-    408: error_answer("Local server: the request did not arrive in full in time"),
-    411: error_answer("Local server: chunked transfer encoding; send Content-Length"),
-    413: error_answer(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
-    415: error_answer("Request body not declared as application/json"),
-    500: error_answer("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
-    502: {
-        "description": "Every variant of the job failed (failed calls are billed too)",
-        "content": {"application/json": {"model": FailureBody}},
-    },
-    503: error_answer("Local server: every worker busy; retry after Retry-After seconds"),
-}
-"""Every error status the API (or the local server in front of it) answers, once."""
-
-
-def answer(description: str, model: type[BaseModel]) -> OpenAPIResponse:
-    """A success answer: its description and the model of its JSON body."""
-    return {"description": description, "content": {"application/json": {"model": model}}}
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null (``"default": null``), as Powertools
+    writes the rest of the document (its OpenAPI models are dumped without None)."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
