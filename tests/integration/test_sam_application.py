@@ -53,6 +53,9 @@ def test_build_produces_an_arm64_layer_with_package_blocks_and_handlers(tmp_path
     native = list((layer / "python").rglob("*.so"))
     assert native and all("x86_64" not in p.name for p in native)
     assert any("aarch64" in p.name for p in native)
+    # botocore keeps the models of the services we call (layers/core/trim_botocore.py)
+    services = {p.name for p in (layer / "python/botocore/data").iterdir() if p.is_dir()}
+    assert {"dynamodb", "sqs", "ssm", "secretsmanager"} <= services and "ec2" not in services
     for function in ("ApiFunction", "WorkerFunction", "CleanupFunction", "BatchPollerFunction"):
         assert [p.name for p in (build_dir / function).iterdir()] == ["app.py"]
 

@@ -14,10 +14,10 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import sbemail
-from sbemail.api.answers import ERRORS
 from sbemail.api.contract import OPENAPI_PATH, document
 from sbemail.api.request_bodies import GENERATE_EXAMPLE
 from sbemail.api.resolver import allowed_methods
+from sbemail.api.responses import ERRORS
 from sbemail.local.embedded import read_template
 from sbemail.local.gateway_events import http_api_event
 from sbemail.local.runtime import LocalContext

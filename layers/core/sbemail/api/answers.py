@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-
-from .bodies import MAX_BODY_BYTES
+from pydantic.json_schema import models_json_schema
 
 
 class _Document(BaseModel):
@@ -186,37 +184,32 @@ class WarmReport(_Document):
     batch_id: str | None = Field(default=None, description="the batch warmed, when named")
 
 
-# -- answers by status ---------------------------------------------------------------------
+def schemas() -> dict[str, Any]:
+    """Every answer model's JSON schema by name: the document's ``components/schemas``.
+
+    The routes name these models (``api.responses``) without importing them; this module
+    and ``answers_batches`` are loaded only when the document is built.
+    """
+    from . import answers_batches  # noqa: F401  (its models subclass ``_Document``)
+
+    models: list[type[BaseModel]] = []
+    pending: list[type[BaseModel]] = [_Document]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if model is not _Document:
+            models.append(model)
+    _, document = models_json_schema(
+        [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
+    )
+    return {name: _without_nulls(schema) for name, schema in document.get("$defs", {}).items()}
 
 
-def error_answer(description: str) -> OpenAPIResponse:
-    """An error status, worded for its route, with the error body."""
-    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
-
-
-ERRORS: dict[int, OpenAPIResponse] = {
-    400: error_answer(
-        "Invalid request: the body is not UTF-8 JSON, nests deeper than 32 levels, or a "
-        "field or parameter is invalid (each is named in details); locally also a "
-        "malformed Content-Length"
-    ),
-    401: error_answer("Operations route without 'Authorization: Bearer <token>' (local server)"),
-    403: error_answer("Operations route with a token or identity that may not use it"),
-    404: error_answer("No such job: unknown, expired, or not the caller's storeId"),
-    408: error_answer("Local server: the request did not arrive in full in time"),
-    411: error_answer("Local server: chunked transfer encoding; send Content-Length"),
-    413: error_answer(f"Request body over {MAX_BODY_BYTES // 1024} KB"),
-    415: error_answer("Request body not declared as application/json"),
-    500: error_answer("Internal error, e.g. storage unavailable (logged; no trace in the body)"),
-    502: {
-        "description": "Every variant of the job failed (failed calls are billed too)",
-        "content": {"application/json": {"model": FailureBody}},
-    },
-    503: error_answer("Local server: every worker busy; retry after Retry-After seconds"),
-}
-"""Every error status the API (or the local server in front of it) answers, once."""
-
-
-def answer(description: str, model: type[BaseModel]) -> OpenAPIResponse:
-    """A success answer: its description and the model of its JSON body."""
-    return {"description": description, "content": {"application/json": {"model": model}}}
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null (``"default": null``), as Powertools
+    writes the rest of the document (its OpenAPI models are dumped without None)."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value

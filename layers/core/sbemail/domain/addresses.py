@@ -79,26 +79,34 @@ _LABEL_CHAR = r"A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 _LABEL = rf"[{_LABEL_CHAR}](?:[{_LABEL_CHAR}\-]{{0,61}}[{_LABEL_CHAR}])?"
 _URL_CHAR = r"[!#$%&()*+,\-./0-9:;=?@A-Z\[\]^_a-z{|}~]"
 _PORT_PATH = rf"(?::\d{{1,5}})?(?:[/?#]{_URL_CHAR}*)?"
-_ADDRESS = re.compile(
-    # scheme://anything: http(s), ftp, and whatever else a client might link
-    rf"(?P<url>(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{{0,15}}|https?|ftp)"
-    rf"://{_URL_CHAR}*)"
-    # email addresses (with an optional mailto:)
-    rf"|(?P<email>(?<![A-Za-z0-9._%+\-])(?:mailto:)?[A-Za-z0-9._%+\-]+"
-    rf"@(?P<email_host>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})(?![{_LABEL_CHAR}\-]))"
-    # www.<anything>.<tld>: the www. alone makes it an address
-    rf"|(?P<www>(?<![{_LABEL_CHAR}\-])(?://)?(?P<www_host>www\d{{0,3}}\.(?:{_LABEL}\.)+"
-    rf"[A-Za-z]{{2,63}})(?![{_LABEL_CHAR}\-]){_PORT_PATH})"
-    # bare host names ending in a known top-level domain
-    rf"|(?P<domain>(?<![{_LABEL_CHAR}\-])(?<![{_LABEL_CHAR}]\.)(?:@|//)?"
-    rf"(?P<domain_host>(?P<labels>(?:{_LABEL}\.)+)"
-    rf"(?P<tld>{_alternation(_CC_TLDS + _GENERIC_TLDS)}|xn--[a-z0-9\-]{{1,59}}))"
-    rf"(?![{_LABEL_CHAR}\-]){_PORT_PATH})"
-    # bare IPv4 addresses with a port or a path (a bare dotted quad may be a version)
-    rf"|(?P<ip>(?<![0-9.])(?://)?(?P<ip_host>(?:\d{{1,3}}\.){{3}}\d{{1,3}})"
-    rf"(?![0-9]|\.[0-9])(?::\d{{1,5}}(?:[/?#]{_URL_CHAR}*)?|[/?#]{_URL_CHAR}*))",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def _address_pattern() -> re.Pattern[str]:
+    """The pattern of what a client would link, compiled on first use: ~10 ms of CPU
+    that a cold start which never scans copy (the API function) does not pay."""
+    return re.compile(
+        # scheme://anything: http(s), ftp, and whatever else a client might link
+        rf"(?P<url>(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{{0,15}}|https?|ftp)"
+        rf"://{_URL_CHAR}*)"
+        # email addresses (with an optional mailto:)
+        rf"|(?P<email>(?<![A-Za-z0-9._%+\-])(?:mailto:)?[A-Za-z0-9._%+\-]+"
+        rf"@(?P<email_host>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})(?![{_LABEL_CHAR}\-]))"
+        # www.<anything>.<tld>: the www. alone makes it an address
+        rf"|(?P<www>(?<![{_LABEL_CHAR}\-])(?://)?(?P<www_host>www\d{{0,3}}\.(?:{_LABEL}\.)+"
+        rf"[A-Za-z]{{2,63}})(?![{_LABEL_CHAR}\-]){_PORT_PATH})"
+        # bare host names ending in a known top-level domain
+        rf"|(?P<domain>(?<![{_LABEL_CHAR}\-])(?<![{_LABEL_CHAR}]\.)(?:@|//)?"
+        rf"(?P<domain_host>(?P<labels>(?:{_LABEL}\.)+)"
+        rf"(?P<tld>{_alternation(_CC_TLDS + _GENERIC_TLDS)}|xn--[a-z0-9\-]{{1,59}}))"
+        rf"(?![{_LABEL_CHAR}\-]){_PORT_PATH})"
+        # bare IPv4 addresses with a port or a path (a bare dotted quad may be a version)
+        rf"|(?P<ip>(?<![0-9.])(?://)?(?P<ip_host>(?:\d{{1,3}}\.){{3}}\d{{1,3}})"
+        rf"(?![0-9]|\.[0-9])(?::\d{{1,5}}(?:[/?#]{_URL_CHAR}*)?|[/?#]{_URL_CHAR}*))",
+        re.IGNORECASE,
+    )
+
+
 _TRAILING = ".,;:!?'\"*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -184,7 +192,7 @@ def strip_foreign_addresses(text: str, allowed_hosts: Iterable[str]) -> tuple[st
     pieces: list[str] = []
     removed: list[str] = []
     position = 0
-    for match in _ADDRESS.finditer(text):
+    for match in _address_pattern().finditer(text):
         address = _trim(match.group())
         if not address or _keep(match, address, allowed) is not False:
             continue

@@ -6,9 +6,10 @@ import json
 import logging
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_random_exponential
+if TYPE_CHECKING:
+    from tenacity.wait import wait_base
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class SQSJobQueue:
         self._client = client
         self._url = queue_url
         self._attempts = attempts
-        self._wait = wait if wait is not None else wait_random_exponential(multiplier=0.1, max=2)
+        self._wait: wait_base | None = wait  # None: exponential backoff (``_send_group``)
 
     def send(self, job_id: str) -> None:
         self._client.send_message(QueueUrl=self._url, MessageBody=_body(job_id))
@@ -84,6 +85,10 @@ class SQSJobQueue:
         return True
 
     def _send_group(self, group: list[str]) -> list[str]:
+        # tenacity is imported here: one job's ``send`` (the API's generate) never retries,
+        # so the API function's cold start does not load it (~10 ms of CPU).
+        from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_random_exponential
+
         pending = list(group)
         final: list[str] = []
 
@@ -93,9 +98,11 @@ class SQSJobQueue:
             final.extend(rejected)
             return pending
 
+        exponential = wait_random_exponential(multiplier=0.1, max=2)
+        backoff = self._wait if self._wait is not None else exponential
         retrying = Retrying(
             stop=stop_after_attempt(self._attempts),
-            wait=self._wait,
+            wait=backoff,
             retry=retry_if_result(bool),  # some entries are still to send
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else [],
             reraise=False,
