@@ -42,9 +42,9 @@ def _services_the_code_calls() -> set[str]:
             continue  # not shipped in the layer
         text = source.read_text()
         called |= set(re.findall(r"create_client\(\s*\"([\w-]+)\"", text))
-        if "parameters.get_parameter" in text:
+        if "parameters.get_parameter" in text or "SSMProvider" in text:
             called.add("ssm")
-        if "parameters.get_secret" in text:
+        if "parameters.get_secret" in text or "SecretsProvider" in text:
             called.add("secretsmanager")
     return called
 
