@@ -142,3 +142,10 @@ def test_bench_cpu_per_job_by_stage(lambda_shaped: dict[str, Any], results: Resu
     )
     for row in rows:
         print(f"[cpu] {row[0]:<45} {row[1]:>8} ms {row[2]:>5}")
+    waited_stages.pop("AWS emulation", None)
+    waited_stages["other (handlers, Powertools, threads)"] = waited_own - sum(
+        waited_stages.values()
+    )
+    for stage in sorted(waited_stages):  # where a waiting caller's CPU goes
+        extra = waited_stages[stage] - stages.get(stage, 0.0)
+        print(f"[cpu] with a waiting caller: {stage:<40} {extra:+8.2f} ms")
