@@ -11,8 +11,8 @@ The pauses here follow what the job shows and what jobs like it took:
 - **Expected end.** Each container remembers how long the last jobs its callers waited
   on took, by number of variants (from the job's creation to the end a wait saw). Until
   90 % of the typical duration nothing is expected to happen, so the caller sleeps 60 % of
-  the way there at each step: a handful of reads, and a job that ends early is still seen
-  after a short overshoot.
+  the way there at each step (the pauses doubling from 0.1 s, never over 1 s): a handful
+  of reads, and a job that ends earlier than usual is seen no later than before.
 - **Progress.** Variants are written in parallel, so once one is stored the others are
   close behind. Whenever the count of stored variants moves, and when the expected end is
   reached, the caller polls at the *tail pace* for a while (a fifth of the job's age):
@@ -90,7 +90,7 @@ class PollSchedule:
             pause = tail
         elif self._target is not None and age < self._target:
             grown = max(FIRST_PAUSE, self._pause * 2)  # an estimate is no promise
-            pause = max(tail, min(grown, APPROACH_SHARE * (self._target - age)))
+            pause = max(tail, min(grown, LONGEST_PAUSE, APPROACH_SHARE * (self._target - age)))
         elif self._pause:
             pause = min(LONGEST_PAUSE, self._pause * 1.5)
         else:

@@ -37,13 +37,12 @@ from cachetools import TTLCache
 
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
 from .cache_usage import (
+    HeldCounts,
     LiveEntryCounters,
-    concurrently,
     distributions,
     hit_class,
     last_hour,
-    minute_counter_expiry,
-    minute_key,
+    request_increments,
 )
 from .cache_usage import window_keys as minute_window_keys
 from .dynamodb import pack
@@ -54,6 +53,8 @@ MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
 TOUCH_INTERVAL_SECONDS = 10
 """A container writes a hot entry's hits and expiry at most this often (see ``_touch``)."""
 DEFAULT_MAX_TTL_SECONDS = 24 * 3600
+EPOCH_MEMO_SECONDS = 1.0
+"""How long a container uses the cache epoch it read before reading it again."""
 
 
 class DynamoDBResponseCache:
@@ -81,11 +82,23 @@ class DynamoDBResponseCache:
         )
         self._lock = threading.Lock()
         self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
+        self._epoch_memo: tuple[int, float] | None = None  # (epoch, when read)
+        self._held = HeldCounts(table, clock)  # hits, misses and moves, written together
 
     # -- keys and epochs ---------------------------------------------------------------
 
     def epoch(self) -> int:
-        return current_epoch(self._table)
+        """The cache epoch, read at most once per ``EPOCH_MEMO_SECONDS`` per container: a
+        clear in this container is seen at once, in another within that time."""
+        now = self._clock()
+        with self._lock:
+            memo = self._epoch_memo
+        if memo is not None and 0 <= now - memo[1] < EPOCH_MEMO_SECONDS:
+            return memo[0]
+        epoch = current_epoch(self._table)
+        with self._lock:
+            self._epoch_memo = (epoch, now)
+        return epoch
 
     def key(self, scope: str, digest: str) -> str:
         """The entry key of ``digest`` in ``scope`` (a store id) at the current epoch."""
@@ -107,6 +120,10 @@ class DynamoDBResponseCache:
                 return Claim(key, result=local.result, extended=extended)
             with self._lock:
                 self._local.pop(key, None)  # gone from the table: so from here too
+        elif not warm:
+            served = self._serve(key)
+            if served is not None:
+                return served
         now = int(self._clock())
         if self._put_pending(
             key,
@@ -128,6 +145,44 @@ class DynamoDBResponseCache:
         if warm and not self._mark_warm(key, str(item["job_id"])):
             return self.claim(key, job_id, warm)  # it was filled or released meanwhile
         return Claim(key, job_id=str(item["job_id"]))
+
+    def _serve(self, key: str) -> Claim | None:
+        """A hit this container's LRU does not hold, in one round trip: a conditional
+        update that counts the hit, slides the expiry to ``now + base TTL`` and returns
+        the entry (``ALL_NEW``; ``prev_expires_at`` keeps the expiry it replaced, for the
+        live counters). ``None`` when that is not the case: no ready live entry (a miss, a
+        generation in flight), or one whose expiry would not move this way (already later,
+        or past its cap): ``claim``'s general path then decides, as before.
+        """
+        now = int(self._clock())
+        target = now + self._ttl
+        try:
+            item = self._table.update(
+                key,
+                "SET prev_expires_at = expires_at, expires_at = :new ADD hits :one",
+                condition=(
+                    "#state = :ready AND expires_at > :now AND expires_at <= :new"
+                    " AND cap_at >= :new"
+                ),
+                names={"#state": "state"},
+                values={":ready": "ready", ":now": now, ":new": target, ":one": 1},
+                returns="ALL_NEW",
+            )
+        except ConditionFailedError:
+            return None
+        entry = replace(ReadyEntry.from_item(item), touched_at=now)
+        hits, old_expiry = int(item["hits"]), int(item["prev_expires_at"])
+        self._held.add(
+            *self._counters.increments(
+                epoch_of(key),
+                entry.cap_at,
+                (old_expiry, hit_class(hits - 1)),
+                (target, hit_class(hits)),
+            )
+        )
+        with self._lock:
+            self._local[key] = entry
+        return Claim(key, result=entry.result, extended=target > old_expiry)
 
     def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
         """Count a hit on a ready entry and slide its expiry, in one conditional update.
@@ -184,11 +239,13 @@ class DynamoDBResponseCache:
                 return None
             target = int(old["expires_at"])
         old_expiry, old_hits = int(old.get("expires_at", target)), int(old.get("hits", 0))
-        self._counters.move(
-            epoch_of(key),
-            entry.cap_at,
-            (old_expiry, hit_class(old_hits)),
-            (target, hit_class(old_hits + hits)),
+        self._held.add(
+            *self._counters.increments(
+                epoch_of(key),
+                entry.cap_at,
+                (old_expiry, hit_class(old_hits)),
+                (target, hit_class(old_hits + hits)),
+            )
         )
         with self._lock:
             current = self._local.get(key, entry)
@@ -322,30 +379,28 @@ class DynamoDBResponseCache:
 
     def record(self, hit: bool) -> None:
         """Count a request as a hit or a miss, for every container to see (in total and
-        in this minute's counter, for the last hour's hit rate)."""
-        field = "hits" if hit else "misses"
-        now = self._clock()
-        concurrently(
-            lambda: self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1}),
-            lambda: self._table.update(
-                minute_key(now),
-                f"ADD {field} :one SET expires_at = :exp",
-                values={":one": 1, ":exp": minute_counter_expiry(now)},
-            ),
-        )
+        in this minute's counter, for the last hour's hit rate); written with this
+        container's other counts of the last few seconds (``RequestCounts``)."""
+        self._held.add(*request_increments(REQUESTS_KEY, hit, self._clock()))
 
     def clear(self) -> int:
         """Invalidate every entry in constant time; returns how many were live."""
-        epoch = self.epoch()
+        self._held.flush()  # what this container counted, before the count is read
+        epoch = current_epoch(self._table)  # not the memo: the epoch this clear ends
         buckets, _ = self._counters.read(epoch)
         live = max(0, sum(bucket.live for bucket in buckets))
-        self._table.update(EPOCH_KEY, "ADD epoch :one", values={":one": 1})
+        bumped = self._table.update(
+            EPOCH_KEY, "ADD epoch :one", values={":one": 1}, returns="UPDATED_NEW"
+        )
         with self._lock:
             self._local.clear()
+            self._epoch_memo = (int(bumped.get("epoch", epoch + 1)), self._clock())
         return live
 
     def stats(self) -> dict[str, Any]:
-        """The original service's ``responseCache`` stats, and the adaptive TTL's."""
+        """The original service's ``responseCache`` stats, and the adaptive TTL's (this
+        container's held-back hit and miss counts written first)."""
+        self._held.flush()
         counts = self._table.get(REQUESTS_KEY) or {}
         hits, misses = int(counts.get("hits", 0)), int(counts.get("misses", 0))
         total = hits + misses
