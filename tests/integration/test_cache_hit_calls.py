@@ -103,8 +103,26 @@ def test_held_back_counts_go_with_the_first_count_after_the_interval(
 def test_a_miss_still_claims_the_key_for_one_generation(fresh_table: Table, clock) -> None:
     api = container(fresh_table, clock)
     key = api.key("store-a", "d9")
-    first, second = api.claim(key, "job-1"), container(fresh_table, clock).claim(key, "job-2")
+    first = api.claim(key, "job-1")
+    other = container(fresh_table, clock)
+    with requests_sent(fresh_table) as sent:
+        second = other.claim(key, "job-2")
     assert (first.owner, second.owner, second.job_id) == (True, False, "job-1")
+    assert [operation for operation, _ in sent] == ["UpdateItem"], (
+        "the failed update hands back the pending claim to join"
+    )
+
+
+def test_an_entry_at_its_cap_is_still_served_from_another_container(
+    fresh_table: Table, clock
+) -> None:
+    worker = container(fresh_table, clock)
+    key = worker.key("store-a", "w")
+    assert worker.claim(key, "job-w", warm=True).owner
+    assert worker.fill(key, "job-w", {"emails": ["w"]})  # warmed: it expires at its cap
+    claim = container(fresh_table, clock).claim(key, "job-2")
+    assert claim.result == {"emails": ["w"]} and not claim.extended
+    assert int((fresh_table.get(key) or {})["hits"]) == 1
 
 
 def test_a_clear_is_seen_at_once_here_and_within_a_second_elsewhere(

@@ -342,10 +342,10 @@ def test_jobs_like_recent_ones_are_seen_to_end_within_a_few_percent() -> None:
 
 def test_stored_variants_bring_the_reads_close_to_the_end() -> None:
     service, timeline, _ = waiting()
-    _, unaware = _wait_for(service, timeline, 2.3)  # nothing known: back-off, seen late
+    _, unaware = _wait_for(service, timeline, 5.6)  # nothing known: back-off, seen late
     service, timeline, _ = waiting()  # a fresh container: no history either
-    reads, late = _wait_for(service, timeline, 2.3, stored=(2.0, 2.2))
-    assert late <= 0.03 * 2.3 < unaware, "the first stored variant says the end is near"
+    reads, late = _wait_for(service, timeline, 5.6, stored=(5.0, 5.4))
+    assert late <= 0.03 * 5.6 < unaware, "the first stored variant says the end is near"
     assert reads <= 15
 
 

@@ -16,7 +16,7 @@ The pauses here follow what the job shows and what jobs like it took:
 - **Progress.** Variants are written in parallel, so once one is stored the others are
   close behind. Whenever the count of stored variants moves, and when the expected end is
   reached, the caller polls at the *tail pace* for a while (a fifth of the job's age):
-  every 2 % of the job's age (50 ms to 1 s), so the end is seen at most about 2 % late.
+  every 2 % of the job's age (0.1 s to 1 s), so the end is seen at most about 2 % late.
 - **Nothing moves.** Past the expected end with no progress, or with no history yet, each
   pause is half as long again as the last, up to 1 s: a slow or stuck job costs few reads.
 
@@ -36,7 +36,7 @@ from collections import deque
 FIRST_PAUSE = 0.1
 """Seconds before the first re-read when nothing better is known."""
 LONGEST_PAUSE = 1.0
-SHORTEST_PAUSE = 0.05
+SHORTEST_PAUSE = 0.1
 TAIL_SHARE = 0.02
 """Near the end, a read every this share of the job's age: the end is seen this late."""
 APPROACH_SHARE = 0.6

@@ -150,9 +150,12 @@ class DynamoDBResponseCache:
         """A hit this container's LRU does not hold, in one round trip: a conditional
         update that counts the hit, slides the expiry to ``now + base TTL`` and returns
         the entry (``ALL_NEW``; ``prev_expires_at`` keeps the expiry it replaced, for the
-        live counters). ``None`` when that is not the case: no ready live entry (a miss, a
-        generation in flight), or one whose expiry would not move this way (already later,
-        or past its cap): ``claim``'s general path then decides, as before.
+        live counters).
+
+        When the condition fails, the item it found comes back with the failure: a live
+        pending claim is joined at once, and a ready entry whose expiry would not move
+        this way (already later, or at its cap) is served by ``_touch``. ``None`` leaves
+        the rest (nothing there, or expired) to ``claim``'s general path.
         """
         now = int(self._clock())
         target = now + self._ttl
@@ -167,9 +170,10 @@ class DynamoDBResponseCache:
                 names={"#state": "state"},
                 values={":ready": "ready", ":now": now, ":new": target, ":one": 1},
                 returns="ALL_NEW",
+                failed_item=True,
             )
-        except ConditionFailedError:
-            return None
+        except ConditionFailedError as failure:
+            return self._found(key, failure.item, now)
         entry = replace(ReadyEntry.from_item(item), touched_at=now)
         hits, old_expiry = int(item["hits"]), int(item["prev_expires_at"])
         self._held.add(
@@ -183,6 +187,16 @@ class DynamoDBResponseCache:
         with self._lock:
             self._local[key] = entry
         return Claim(key, result=entry.result, extended=target > old_expiry)
+
+    def _found(self, key: str, item: dict[str, Any] | None, now: int) -> Claim | None:
+        """The claim a live item found at ``key`` answers (``None``: none, or expired)."""
+        if item is None or int(item.get("expires_at", 0)) <= now:
+            return None
+        if item.get("state") == "pending":
+            return Claim(key, job_id=str(item["job_id"]))
+        entry = ReadyEntry.from_item(item)
+        extended = self._touch(key, entry, warm=False)
+        return None if extended is None else Claim(key, result=entry.result, extended=extended)
 
     def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
         """Count a hit on a ready entry and slide its expiry, in one conditional update.

@@ -19,7 +19,12 @@ from .attribute_values import serialize as _SERIALIZE
 
 
 class ConditionFailedError(Exception):
-    """A conditional write found the item not in the expected state."""
+    """A conditional write found the item not in the expected state; ``item`` is that
+    item when the write asked for it (``Table.update(..., failed_item=True)``)."""
+
+    def __init__(self, message: str, item: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.item = item
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -54,7 +59,10 @@ class Table:
                 "ConditionalCheckFailedException",
                 "TransactionCanceledException",
             ):
-                raise ConditionFailedError(str(error)) from error
+                found = error.response.get("Item")
+                raise ConditionFailedError(
+                    str(error), from_item(found) if found else None
+                ) from error
             raise
 
     @staticmethod
@@ -114,7 +122,10 @@ class Table:
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
         returns: str = "NONE",
+        failed_item: bool = False,
     ) -> dict[str, Any]:
+        """Update the item at ``pk``; with ``failed_item``, a failed condition hands back
+        the item it found (``ConditionFailedError.item``) at no extra request."""
         kwargs = self._expression(
             {
                 "TableName": self.name,
@@ -126,6 +137,8 @@ class Table:
             names,
             values,
         )
+        if failed_item:
+            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return from_item(self._call("update_item", **kwargs).get("Attributes", {}))
 
     def delete(
