@@ -234,9 +234,16 @@ class GenerationService:
         return self._store.get_many(job_ids)
 
     def status(self, job_id: str, store_id: str | None = None) -> Job:
-        """The live job without its request (``JobUnavailableError`` if unknown, expired
-        or another store's): a cheap read, since status is polled."""
-        job = self._store.peek(job_id)
+        """The live job (``JobUnavailableError`` if unknown, expired or another store's)."""
+        return self._known(self._store.get(job_id), job_id, store_id)
+
+    def progress(self, job_id: str, store_id: str | None = None) -> Job:
+        """The live job without its request, as ``status`` otherwise: a cheap read (no
+        request to send and decompress) for what is polled, a wait or a status route."""
+        return self._known(self._store.peek(job_id), job_id, store_id)
+
+    @staticmethod
+    def _known(job: Job | None, job_id: str, store_id: str | None) -> Job:
         if job is None or (store_id is not None and job.store_id != store_id):
             raise JobUnavailableError(job_id)
         return job
@@ -257,7 +264,7 @@ class GenerationService:
         now = self._clock()
         start = now if arrived is None else min(arrived, now)
         deadline = start + max(0.0, min(seconds, self._settings.max_wait_seconds))
-        job = self.status(job_id)
+        job = self.progress(job_id)
         read_time = max(0.0, self._clock() - now)
         schedule = PollSchedule(self._durations.typical(job.total))
         born = job.created_at if 0 < job.created_at <= now else start
@@ -268,7 +275,7 @@ class GenerationService:
                 break
             self._sleep(min(schedule.next_pause(self._clock() - born, job.done), spare))
             before = self._clock()
-            job = self.status(job_id)
+            job = self.progress(job_id)
             read_time = max(read_time, self._clock() - before)
             polled = True
         if polled and job.status is JobStatus.COMPLETED:  # seen to end: how long it took
