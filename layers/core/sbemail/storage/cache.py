@@ -16,12 +16,17 @@ expiry, even from a container's LRU; a container holds back the hits of a hot en
 at most 10 seconds after its last write (``TOUCH_INTERVAL_SECONDS``) and only while the
 entry has longer than that to live.
 
-A per-container LRU answers repeated hits without reading the entry back (the hit's
+A hit is one round trip: the sliding update is conditional on a ready, live entry and
+returns it whole (``_serve``); when its condition fails, the item it found comes back
+with the failure, so joining a generation in flight costs that one call too. A
+per-container LRU answers repeated hits without reading the entry back (the hit's
 update still goes to DynamoDB, and is billed on the entry's size: results are stored
-compressed). Clearing
-bumps a cache *epoch* that is part of every key, so it costs the same few calls at any
-size; old entries become unreachable at once and are swept later. Hits and misses are
-atomic counters shared by all containers, so the hit rate is the service's own.
+compressed). Clearing bumps a cache *epoch* that is part of every key, so it costs the
+same few calls at any size; old entries become unreachable at once in the clearing
+container, within ``EPOCH_MEMO_SECONDS`` in the others, and are swept later. Hits and
+misses are atomic counters shared by all containers, so the hit rate is the service's
+own; they and the live-entry counters' moves are held per container and written
+together (``cache_usage.HeldCounts``), not on each hit.
 """
 
 from __future__ import annotations
