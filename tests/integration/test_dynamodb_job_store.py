@@ -118,3 +118,29 @@ def test_a_finished_job_is_no_lease_conflict(store: DynamoDBJobStore) -> None:
     with pytest.raises(JobStateError) as refused:
         store.start(job.id, lease_seconds=60, holder="b")
     assert not isinstance(refused.value, JobLeasedError)
+
+
+def test_a_peek_reads_the_state_but_not_the_request(store: DynamoDBJobStore, table: Table) -> None:
+    job = new_job(total=3)
+    store.create(job)
+    store.start(job.id)
+    store.save_variant(job.id, 1, {"html": "<p>x</p>"})
+    sent: list[dict] = []  # type: ignore[type-arg]
+    events = table.client.meta.events
+    record = lambda params, **_: sent.append(params)  # noqa: E731
+    events.register("provide-client-params.dynamodb.GetItem", record)
+    try:
+        peeked = store.peek(job.id)
+    finally:
+        events.unregister("provide-client-params.dynamodb.GetItem", record)
+    assert peeked is not None
+    assert (peeked.status, peeked.done, peeked.total, peeked.store_id) == (
+        JobStatus.RUNNING,
+        1,
+        3,
+        "s1",
+    )
+    assert peeked.request == {}, "the request is left in the table"
+    assert len(sent) == 1 and sent[0]["ConsistentRead"] is True
+    assert "request" not in sent[0]["ExpressionAttributeNames"].values()
+    assert store.peek("no-such-job") is None

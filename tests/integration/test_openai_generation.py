@@ -29,6 +29,10 @@ class MemoryJobs:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
+    def peek(self, job_id: str) -> Job | None:
+        job = self.jobs.get(job_id)
+        return None if job is None else dataclasses.replace(job, request={})
+
     def start(self, job_id: str, **_: Any) -> Job:
         self.jobs[job_id] = dataclasses.replace(self.jobs[job_id], status=JobStatus.RUNNING)
         return self.jobs[job_id]

@@ -73,7 +73,7 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
             "cache": (DynamoDBResponseCache, ("claim", "take_over", "fill", "release", "record")),
             "store": (
                 DynamoDBJobStore,
-                ("create", "get", "start", "save_variant", "variants", "complete", "fail"),
+                ("create", "get", "peek", "start", "save_variant", "variants", "complete", "fail"),
             ),
             "queue": (SQSJobQueue, ("send",)),
             "model": (PooledContentModel, ("write",)),

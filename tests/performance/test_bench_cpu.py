@@ -94,9 +94,17 @@ def _body(n: int) -> dict[str, Any]:
     }
 
 
-def _one_job(aws: dict[str, Any], n: int, waiting: bool, clock: StageClock | None = None) -> None:
-    """One job end to end; with ``clock``, the test's own work (building requests and
-    events, SQS calls, reading answers) is charged to ``harness``."""
+def _one_job(
+    aws: dict[str, Any],
+    n: int,
+    waiting: bool,
+    clock: StageClock | None = None,
+    after: bool = False,
+) -> None:
+    """One job end to end; ``waiting``: a second caller waits on it while it runs;
+    ``after``: the same second caller arrives once it has ended (a cache hit). With
+    ``clock``, the test's own work (building requests and events, SQS calls, reading
+    answers) is charged to ``harness``."""
 
     def harness(call: Callable[..., Any]) -> Callable[..., Any]:
         return clock.wrap("harness", call) if clock is not None else call
@@ -111,9 +119,12 @@ def _one_job(aws: dict[str, Any], n: int, waiting: bool, clock: StageClock | Non
     )["Messages"]
     status_url = job["statusUrl"]
     waiter = None
+    answers: list[dict[str, Any]] = []
     if waiting:  # a caller holding the job's status open while it runs
         waiter = threading.Thread(
-            target=lambda: _request(aws["api"], "POST", "/api/email/generate", body, 20)
+            target=lambda: answers.append(
+                _request(aws["api"], "POST", "/api/email/generate", body, 20)
+            )
         )
         waiter.start()
         time.sleep(0.05)
@@ -125,39 +136,57 @@ def _one_job(aws: dict[str, Any], n: int, waiting: bool, clock: StageClock | Non
     )
     if waiter:
         waiter.join(30)
+        assert [answer["statusCode"] for answer in answers] == [200], "the waiter's result"
+    if after:
+        late = aws["api"](harness(_event)("POST", "/api/email/generate", body), LocalContext("api"))
+        assert late["statusCode"] == 200 and harness(json.loads)(late["body"])["cache"] == "hit"
     done = aws["api"](harness(_event)("GET", status_url), LocalContext("api"))
     assert harness(json.loads)(done["body"])["status"] == "completed", done["body"][:300]
 
 
-def _run(aws: dict[str, Any], waiting: bool) -> tuple[float, dict[str, float]]:
+def _run(aws: dict[str, Any], waiting: bool, after: bool = False) -> tuple[float, dict[str, float]]:
     """The median job's CPU (ms): the service's own in total, and each stage's median
-    ("other" is what no stage claims; the stages in ``APART`` are not ours)."""
+    ("other" is what no stage claims; the stages in ``APART`` are not ours).
+    ``status reads`` is the mean number of job status reads (``peek``) per job, a
+    waiting caller's polls among them."""
+    from sbemail.storage.dynamodb import DynamoDBJobStore
+
     own: list[float] = []
     per_stage: dict[str, list[float]] = {}
-    for n in range(JOBS):
-        clock = StageClock()
-        with stages_of_a_job(clock):
-            started = time.process_time()
-            _one_job(aws, n, waiting, clock)
-            total = (time.process_time() - started) * 1000
-        stages = {stage: seconds * 1000 for stage, seconds in clock.seconds.items()}
-        mine = total - sum(stages.get(stage, 0.0) for stage in APART)
-        stages["other (handlers, Powertools, threads)"] = mine - sum(
-            ms for stage, ms in stages.items() if stage not in APART
-        )
-        own.append(mine)
-        for stage, ms in stages.items():
-            per_stage.setdefault(stage, []).append(ms)
+    reads = [0]
+    with pytest.MonkeyPatch.context() as patch:
+        peek = DynamoDBJobStore.peek
+
+        def counted(store: DynamoDBJobStore, job_id: str) -> Any:
+            reads[0] += 1
+            return peek(store, job_id)
+
+        patch.setattr(DynamoDBJobStore, "peek", counted)
+        for n in range(JOBS):
+            clock = StageClock()
+            with stages_of_a_job(clock):  # wraps the counting peek: its CPU is a store's
+                started = time.process_time()
+                _one_job(aws, n, waiting, clock, after)
+                total = (time.process_time() - started) * 1000
+            stages = {stage: seconds * 1000 for stage, seconds in clock.seconds.items()}
+            mine = total - sum(stages.get(stage, 0.0) for stage in APART)
+            stages["other (handlers, Powertools, threads)"] = mine - sum(
+                ms for stage, ms in stages.items() if stage not in APART
+            )
+            own.append(mine)
+            for stage, ms in stages.items():
+                per_stage.setdefault(stage, []).append(ms)
     medians = {
         stage: statistics.median(values + [0.0] * (JOBS - len(values)))
         for stage, values in per_stage.items()
     }
-    return statistics.median(own), medians
+    return statistics.median(own), {**medians, "status reads": reads[0] / JOBS}
 
 
 def test_bench_cpu_per_job_by_stage(lambda_shaped: dict[str, Any], results: Results) -> None:
     _one_job(lambda_shaped, -1, False)  # warm: first requests build services, load SDK data
     own, stages = _run(lambda_shaped, waiting=False)
+    reads = stages.pop("status reads")
     emulation = stages.pop("AWS emulation", 0.0)
     stages.pop("harness", None)
     rows = [[stage, round(ms, 2), f"{ms / own:.0%}"] for stage, ms in sorted(stages.items())]
@@ -172,12 +201,27 @@ def test_bench_cpu_per_job_by_stage(lambda_shaped: dict[str, Any], results: Resu
     )
     results.value(SECTION, "service's own CPU per job", own, "ms", "goal <= 40 ms")
     results.value(SECTION, "AWS emulation CPU per job (moto)", emulation, "ms")
-    waited_own, _ = _run(lambda_shaped, waiting=True)
+    waited_own, waited_stages = _run(lambda_shaped, waiting=True)
     results.value(SECTION, "service's own CPU per job with a waiting caller", waited_own, "ms")
     results.value(SECTION, "a waiting caller adds", waited_own / own - 1, "share", "goal <= 0.10")
+    waited_reads = waited_stages.pop("status reads")
+    results.value(SECTION, "a waiting caller's status reads per job", waited_reads - reads, "")
+    after_own, _ = _run(lambda_shaped, waiting=False, after=True)
+    results.value(
+        SECTION,
+        "the same caller arriving after the end (a cache hit) adds",
+        after_own / own - 1,
+        "share",
+        "what a second caller costs without waiting: the rest is the cost of waiting",
+    )
     print(
         f"\n[cpu] per job: own {own:.1f} ms, emulation {emulation:.1f} ms; with a waiting "
         f"caller own {waited_own:.1f} ms ({waited_own / own - 1:+.0%})"
     )
     for row in rows:
         print(f"[cpu] {row[0]:<45} {row[1]:>8} ms {row[2]:>5}")
+    print(f"[cpu] a waiting caller's status reads per job: {waited_reads - reads:.1f}")
+    print(f"[cpu] the same caller arriving after the end adds {after_own / own - 1:+.0%}")
+    for stage in sorted(set(waited_stages) - set(APART)):  # where a waiting caller's CPU goes
+        extra = waited_stages[stage] - stages.get(stage, 0.0)
+        print(f"[cpu] with a waiting caller: {stage:<40} {extra:+8.2f} ms")

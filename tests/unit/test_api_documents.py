@@ -204,20 +204,39 @@ class Timeline:
 
 
 class ScriptedStore:
-    """A job that ends at ``done_at``; each read takes ``read_seconds``."""
+    """A job that ends at ``done_at``, its variants stored at ``stored_at`` (times on the
+    timeline); each read takes ``read_seconds``."""
 
-    def __init__(self, timeline: Timeline, done_at: float, read_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        done_at: float,
+        read_seconds: float = 0.0,
+        stored_at: tuple[float, ...] = (),
+        created_at: float = 0.0,
+    ) -> None:
         self.timeline = timeline
         self.done_at = done_at
         self.read_seconds = read_seconds
+        self.stored_at = stored_at
+        self.created_at = created_at
         self.reads = 0
 
-    def get(self, job_id: str) -> Job:
+    def peek(self, job_id: str) -> Job:
         self.reads += 1
         self.timeline.now += self.read_seconds
         ended = self.timeline.now >= self.done_at
         status = JobStatus.COMPLETED if ended else JobStatus.RUNNING
-        return Job(id=job_id, store_id="s", status=status, request={}, total=3)
+        done = sum(1 for at in self.stored_at if at <= self.timeline.now)
+        return Job(
+            id=job_id,
+            store_id="s",
+            status=status,
+            request={},
+            total=3,
+            done=done,
+            created_at=self.created_at,
+        )
 
 
 def waiting(
@@ -295,3 +314,50 @@ def test_a_job_that_ended_is_returned_without_sleeping() -> None:
     service, timeline, store = waiting(done_after=0.0)
     assert service.wait("j", 25.0).status is JobStatus.COMPLETED
     assert timeline.sleeps == [] and store.reads == 1
+
+
+def _wait_for(
+    service: GenerationService, timeline: Timeline, runs: float, stored: tuple[float, ...] = ()
+) -> tuple[int, float]:
+    """Wait on a fresh job that ends ``runs`` seconds from now (its variants stored
+    ``stored`` seconds from now): the reads it took and how late its end was seen."""
+    start = timeline.now
+    store = ScriptedStore(
+        timeline, start + runs, stored_at=tuple(start + at for at in stored), created_at=start
+    )
+    service._store = store  # type: ignore[attr-defined]  # the next job, same container
+    assert service.wait("j", 25.0, arrived=start).status is JobStatus.COMPLETED
+    return store.reads, timeline.now - (start + runs)
+
+
+def test_jobs_like_recent_ones_are_seen_to_end_within_a_few_percent() -> None:
+    service, timeline, _ = waiting()
+    _, first_late = _wait_for(service, timeline, 5.6)  # nothing known yet
+    assert first_late > 0.2, "a back-off to 1 s sees the end late"
+    for runs in (5.7, 5.5, 5.8):  # jobs like the first: their end is expected
+        reads, late = _wait_for(service, timeline, runs)
+        assert late <= 0.03 * runs
+        assert reads <= 20, "a few reads on the way, the rest near the expected end"
+
+
+def test_stored_variants_bring_the_reads_close_to_the_end() -> None:
+    service, timeline, _ = waiting()
+    _, unaware = _wait_for(service, timeline, 5.6)  # nothing known: back-off, seen late
+    service, timeline, _ = waiting()  # a fresh container: no history either
+    reads, late = _wait_for(service, timeline, 5.6, stored=(5.0, 5.4))
+    assert late <= 0.03 * 5.6 < unaware, "the first stored variant says the end is near"
+    assert reads <= 15
+
+
+def test_a_job_slower_than_usual_costs_few_reads() -> None:
+    service, timeline, _ = waiting()
+    _wait_for(service, timeline, 2.0)  # the usual
+    reads, _ = _wait_for(service, timeline, 24.0)  # stuck for most of the wait
+    assert reads <= 45, "the plain back-off's ~30, and a short tail at the expected end"
+
+
+def test_a_job_faster_than_usual_is_not_seen_much_later() -> None:
+    service, timeline, _ = waiting()
+    _wait_for(service, timeline, 10.0)
+    reads, late = _wait_for(service, timeline, 0.5)
+    assert late <= 0.5 and reads <= 5

@@ -8,7 +8,14 @@ import pytest
 
 from sbemail.domain import BrandData
 from sbemail.domain.contrast import contrast_ratio, ensure_contrast, mix, normalise_colour
-from sbemail.domain.themes import AESTHETICS, Theme, contrast_pairs, resolve_theme
+from sbemail.domain.themes import (
+    AESTHETICS,
+    ALIASES,
+    Theme,
+    contrast_pairs,
+    resolve_theme,
+    theme_name,
+)
 
 from fakes.hostile import MARKUP_PAYLOADS
 from samples import sample_names, sample_request
@@ -236,3 +243,13 @@ def test_neo_brutalist_is_square_inky_and_monospaced(primary):
     assert theme.rule == theme.button == theme.text
     assert contrast_ratio(theme.text, theme.surface) >= 15  # ink, not grey
     assert contrast_ratio(theme.text, theme.tint) >= 7
+
+
+@pytest.mark.parametrize(
+    "aesthetic",
+    ["", "luxe_mono", "Luxe Mono", *sorted(ALIASES), *sorted(AESTHETICS), "no-such-style"],
+)
+def test_theme_name_is_the_name_resolve_theme_gives(aesthetic: str) -> None:
+    """The cache key uses the name alone: it must be the one the theme gets."""
+    theme, fell_back = resolve_theme(sample_request("northwind").brand, aesthetic)
+    assert theme_name(aesthetic) == (theme.name, fell_back)

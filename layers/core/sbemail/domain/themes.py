@@ -36,6 +36,7 @@ __all__ = [
     "contrast_pairs",
     "normalise_colour",
     "resolve_theme",
+    "theme_name",
 ]
 
 DEFAULT_AESTHETIC = "minimal_clean"
@@ -118,6 +119,14 @@ def _readable(theme: Theme) -> Theme:
         if all(contrast_ratio(fg, bg) >= r for _, fg, bg, r in contrast_pairs(current)):
             break
     return current
+
+
+def theme_name(aesthetic: str) -> tuple[str, bool]:
+    """The name of the theme ``resolve_theme`` gives for ``aesthetic``, and whether the
+    aesthetic was unknown, without building the theme (its contrast checks are most of
+    the cost of a cache key, which needs only the name)."""
+    name = canonical_aesthetic(aesthetic)
+    return name or DEFAULT_AESTHETIC, name is None
 
 
 def resolve_theme(brand: BrandData, aesthetic: str) -> tuple[Theme, bool]:

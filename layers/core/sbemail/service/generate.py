@@ -29,12 +29,10 @@ from .errors import JobUnavailableError
 from .requests import new_job_id, output_digest, parse_request
 from .runner import kept, release_claim
 from .variants import result_document
+from .waiting import JobDurations, PollSchedule
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
-_FIRST_POLL = 0.1
-"""Seconds before the first re-read of a waited-on job; each pause then grows by half."""
-_LONGEST_POLL = 1.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,7 @@ class GenerationService:
         self._settings = settings or GenerationSettings()
         self._clock = clock
         self._sleep = sleep
+        self._durations = JobDurations()  # this container's recent jobs, for waits
 
     # -- API side ------------------------------------------------------------------------
 
@@ -139,7 +138,7 @@ class GenerationService:
                     extended=claim.extended,
                 )
             assert claim.job_id is not None
-            if self._store.get(claim.job_id) is not None:
+            if self._store.peek(claim.job_id) is not None:
                 self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
             if self._cache is not None and self._cache.take_over(
@@ -224,7 +223,15 @@ class GenerationService:
 
     def status(self, job_id: str, store_id: str | None = None) -> Job:
         """The live job (``JobUnavailableError`` if unknown, expired or another store's)."""
-        job = self._store.get(job_id)
+        return self._known(self._store.get(job_id), job_id, store_id)
+
+    def progress(self, job_id: str, store_id: str | None = None) -> Job:
+        """The live job without its request, as ``status`` otherwise: a cheap read (no
+        request to send and decompress) for what is polled, a wait or a status route."""
+        return self._known(self._store.peek(job_id), job_id, store_id)
+
+    @staticmethod
+    def _known(job: Job | None, job_id: str, store_id: str | None) -> Job:
         if job is None or (store_id is not None and job.store_id != store_id):
             raise JobUnavailableError(job_id)
         return job
@@ -235,25 +242,32 @@ class GenerationService:
         The wait is a deadline counted from the request's arrival (``arrived``, on this
         service's clock; default now), never more than ``max_wait_seconds`` after it: time
         spent queueing and submitting is already spent. The job is read once per poll (a
-        consistent read), the pauses growing from 0.1 s to 1 s; no poll is started that
-        could not end before the deadline (a poll is assumed to take as long as the
-        slowest one so far), so the caller gets its 202 in time.
+        consistent read of its small attributes, ``JobStore.peek``), the pauses following
+        the job's progress and how long recent jobs of its size took in this container
+        (``waiting.PollSchedule``: few reads, and the end seen within a few percent of the
+        job's time); no poll is started that could not end before the deadline (a poll is
+        assumed to take as long as the slowest one so far), so the caller gets its 202 in
+        time.
         """
         now = self._clock()
         start = now if arrived is None else min(arrived, now)
         deadline = start + max(0.0, min(seconds, self._settings.max_wait_seconds))
-        job = self.status(job_id)
+        job = self.progress(job_id)
         read_time = max(0.0, self._clock() - now)
-        pause = _FIRST_POLL
+        schedule = PollSchedule(self._durations.typical(job.total))
+        born = job.created_at if 0 < job.created_at <= now else start
+        polled = False
         while not job.status.final:
             spare = deadline - self._clock() - read_time  # latest start of one more read
             if spare <= 0:
                 break
-            self._sleep(min(pause, spare))
-            pause = min(pause * 1.5, _LONGEST_POLL)
+            self._sleep(min(schedule.next_pause(self._clock() - born, job.done), spare))
             before = self._clock()
-            job = self.status(job_id)
+            job = self.progress(job_id)
             read_time = max(read_time, self._clock() - before)
+            polled = True
+        if polled and job.status is JobStatus.COMPLETED:  # seen to end: how long it took
+            self._durations.add(job.total, self._clock() - born)
         return job
 
     def variants(self, job: Job) -> dict[int, dict[str, Any]]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..domain import GenerateRequest, resolve_theme
+from ..domain import GenerateRequest
+from ..domain.themes import theme_name
 from ..storage import cache_digest
 from .errors import InvalidRequestError
 
@@ -98,12 +99,12 @@ def output_digest(request: GenerateRequest, producer: Mapping[str, str]) -> str:
     warnings. ``producer`` names what writes the answer (model, provider, block library
     and prompt versions), so a new one never serves an old answer.
     """
-    theme, fell_back = resolve_theme(request.brand, request.aesthetic)
+    theme, fell_back = theme_name(request.aesthetic)  # the name only: no contrast work
     parts = {
         "request": request.model_dump(
             mode="json", exclude={"store_id", "design_aesthetic", "style_id"}
         ),
-        "theme": request.aesthetic if fell_back else theme.name,
+        "theme": request.aesthetic if fell_back else theme,
         **producer,
     }
     return cache_digest(parts)

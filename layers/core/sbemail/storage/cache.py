@@ -16,12 +16,17 @@ expiry, even from a container's LRU; a container holds back the hits of a hot en
 at most 10 seconds after its last write (``TOUCH_INTERVAL_SECONDS``) and only while the
 entry has longer than that to live.
 
-A per-container LRU answers repeated hits without reading the entry back (the hit's
+A hit is one round trip: the sliding update is conditional on a ready, live entry and
+returns it whole (``_serve``); when its condition fails, the item it found comes back
+with the failure, so joining a generation in flight costs that one call too. A
+per-container LRU answers repeated hits without reading the entry back (the hit's
 update still goes to DynamoDB, and is billed on the entry's size: results are stored
-compressed). Clearing
-bumps a cache *epoch* that is part of every key, so it costs the same few calls at any
-size; old entries become unreachable at once and are swept later. Hits and misses are
-atomic counters shared by all containers, so the hit rate is the service's own.
+compressed). Clearing bumps a cache *epoch* that is part of every key, so it costs the
+same few calls at any size; old entries become unreachable at once in the clearing
+container, within ``EPOCH_MEMO_SECONDS`` in the others, and are swept later. Hits and
+misses are atomic counters shared by all containers, so the hit rate is the service's
+own; they and the live-entry counters' moves are held per container and written
+together (``cache_usage.HeldCounts``), not on each hit.
 """
 
 from __future__ import annotations
@@ -37,13 +42,12 @@ from cachetools import TTLCache
 
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
 from .cache_usage import (
+    HeldCounts,
     LiveEntryCounters,
-    concurrently,
     distributions,
     hit_class,
     last_hour,
-    minute_counter_expiry,
-    minute_key,
+    request_increments,
 )
 from .cache_usage import window_keys as minute_window_keys
 from .dynamodb import pack
@@ -54,6 +58,8 @@ MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
 TOUCH_INTERVAL_SECONDS = 10
 """A container writes a hot entry's hits and expiry at most this often (see ``_touch``)."""
 DEFAULT_MAX_TTL_SECONDS = 24 * 3600
+EPOCH_MEMO_SECONDS = 1.0
+"""How long a container uses the cache epoch it read before reading it again."""
 
 
 class DynamoDBResponseCache:
@@ -81,11 +87,23 @@ class DynamoDBResponseCache:
         )
         self._lock = threading.Lock()
         self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
+        self._epoch_memo: tuple[int, float] | None = None  # (epoch, when read)
+        self._held = HeldCounts(table, clock)  # hits, misses and moves, written together
 
     # -- keys and epochs ---------------------------------------------------------------
 
     def epoch(self) -> int:
-        return current_epoch(self._table)
+        """The cache epoch, read at most once per ``EPOCH_MEMO_SECONDS`` per container: a
+        clear in this container is seen at once, in another within that time."""
+        now = self._clock()
+        with self._lock:
+            memo = self._epoch_memo
+        if memo is not None and 0 <= now - memo[1] < EPOCH_MEMO_SECONDS:
+            return memo[0]
+        epoch = current_epoch(self._table)
+        with self._lock:
+            self._epoch_memo = (epoch, now)
+        return epoch
 
     def key(self, scope: str, digest: str) -> str:
         """The entry key of ``digest`` in ``scope`` (a store id) at the current epoch."""
@@ -108,6 +126,10 @@ class DynamoDBResponseCache:
                 return Claim(key, result=local.result, extended=extended)
             with self._lock:
                 self._local.pop(key, None)  # gone from the table: so from here too
+        elif not warm:
+            served = self._serve(key)
+            if served is not None:
+                return served
         now = int(self._clock())
         if self._put_pending(
             key,
@@ -132,6 +154,58 @@ class DynamoDBResponseCache:
             # it was filled or released meanwhile
             return self.claim(key, job_id, warm, pending_until)
         return Claim(key, job_id=str(item["job_id"]))
+
+    def _serve(self, key: str) -> Claim | None:
+        """A hit this container's LRU does not hold, in one round trip: a conditional
+        update that counts the hit, slides the expiry to ``now + base TTL`` and returns
+        the entry (``ALL_NEW``; ``prev_expires_at`` keeps the expiry it replaced, for the
+        live counters).
+
+        When the condition fails, the item it found comes back with the failure: a live
+        pending claim is joined at once, and a ready entry whose expiry would not move
+        this way (already later, or at its cap) is served by ``_touch``. ``None`` leaves
+        the rest (nothing there, or expired) to ``claim``'s general path.
+        """
+        now = int(self._clock())
+        target = now + self._ttl
+        try:
+            item = self._table.update(
+                key,
+                "SET prev_expires_at = expires_at, expires_at = :new ADD hits :one",
+                condition=(
+                    "#state = :ready AND expires_at > :now AND expires_at <= :new"
+                    " AND cap_at >= :new"
+                ),
+                names={"#state": "state"},
+                values={":ready": "ready", ":now": now, ":new": target, ":one": 1},
+                returns="ALL_NEW",
+                failed_item=True,
+            )
+        except ConditionFailedError as failure:
+            return self._found(key, failure.item, now)
+        entry = replace(ReadyEntry.from_item(item), touched_at=now)
+        hits, old_expiry = int(item["hits"]), int(item["prev_expires_at"])
+        self._held.add(
+            *self._counters.increments(
+                epoch_of(key),
+                entry.cap_at,
+                (old_expiry, hit_class(hits - 1)),
+                (target, hit_class(hits)),
+            )
+        )
+        with self._lock:
+            self._local[key] = entry
+        return Claim(key, result=entry.result, extended=target > old_expiry)
+
+    def _found(self, key: str, item: dict[str, Any] | None, now: int) -> Claim | None:
+        """The claim a live item found at ``key`` answers (``None``: none, or expired)."""
+        if item is None or int(item.get("expires_at", 0)) <= now:
+            return None
+        if item.get("state") == "pending":
+            return Claim(key, job_id=str(item["job_id"]))
+        entry = ReadyEntry.from_item(item)
+        extended = self._touch(key, entry, warm=False)
+        return None if extended is None else Claim(key, result=entry.result, extended=extended)
 
     def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
         """Count a hit on a ready entry and slide its expiry, in one conditional update.
@@ -188,11 +262,13 @@ class DynamoDBResponseCache:
                 return None
             target = int(old["expires_at"])
         old_expiry, old_hits = int(old.get("expires_at", target)), int(old.get("hits", 0))
-        self._counters.move(
-            epoch_of(key),
-            entry.cap_at,
-            (old_expiry, hit_class(old_hits)),
-            (target, hit_class(old_hits + hits)),
+        self._held.add(
+            *self._counters.increments(
+                epoch_of(key),
+                entry.cap_at,
+                (old_expiry, hit_class(old_hits)),
+                (target, hit_class(old_hits + hits)),
+            )
         )
         with self._lock:
             current = self._local.get(key, entry)
@@ -342,30 +418,28 @@ class DynamoDBResponseCache:
 
     def record(self, hit: bool) -> None:
         """Count a request as a hit or a miss, for every container to see (in total and
-        in this minute's counter, for the last hour's hit rate)."""
-        field = "hits" if hit else "misses"
-        now = self._clock()
-        concurrently(
-            lambda: self._table.update(REQUESTS_KEY, f"ADD {field} :one", values={":one": 1}),
-            lambda: self._table.update(
-                minute_key(now),
-                f"ADD {field} :one SET expires_at = :exp",
-                values={":one": 1, ":exp": minute_counter_expiry(now)},
-            ),
-        )
+        in this minute's counter, for the last hour's hit rate); written with this
+        container's other counts of the last few seconds (``RequestCounts``)."""
+        self._held.add(*request_increments(REQUESTS_KEY, hit, self._clock()))
 
     def clear(self) -> int:
         """Invalidate every entry in constant time; returns how many were live."""
-        epoch = self.epoch()
+        self._held.flush()  # what this container counted, before the count is read
+        epoch = current_epoch(self._table)  # not the memo: the epoch this clear ends
         buckets, _ = self._counters.read(epoch)
         live = max(0, sum(bucket.live for bucket in buckets))
-        self._table.update(EPOCH_KEY, "ADD epoch :one", values={":one": 1})
+        bumped = self._table.update(
+            EPOCH_KEY, "ADD epoch :one", values={":one": 1}, returns="UPDATED_NEW"
+        )
         with self._lock:
             self._local.clear()
+            self._epoch_memo = (int(bumped.get("epoch", epoch + 1)), self._clock())
         return live
 
     def stats(self) -> dict[str, Any]:
-        """The original service's ``responseCache`` stats, and the adaptive TTL's."""
+        """The original service's ``responseCache`` stats, and the adaptive TTL's (this
+        container's held-back hit and miss counts written first)."""
+        self._held.flush()
         counts = self._table.get(REQUESTS_KEY) or {}
         hits, misses = int(counts.get("hits", 0)), int(counts.get("misses", 0))
         total = hits + misses

@@ -15,6 +15,8 @@ until the cap) in 15-minute buckets, each bucket split by hit class.
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -116,6 +118,102 @@ def concurrently(*writes: Callable[[], object]) -> None:
         future.result()
 
 
+COUNTS_FLUSH_SECONDS = 10.0
+"""How long a container may hold back the counts of its cache hits and misses."""
+
+Increment = tuple[str, dict[str, int], int]
+"""An atomic counter change: (item key, amounts by attribute, the item's expiry; 0: none)."""
+
+
+class HeldCounts:
+    """A container's counter changes on the cache's hot path, written together.
+
+    A hit used to write up to five counters (the running total of hits, this minute's,
+    and the entry's move between expiry buckets and hit classes), a round trip or two
+    after the one that served it. Instead the changes are summed here per counter and
+    written in one go, one update per counter, all at once: at the first change after
+    ``COUNTS_FLUSH_SECONDS`` without a write (so a quiet container writes at once), and
+    by ``stats`` in its own container. Under load that is one write per counter per
+    container per interval, whatever the traffic; a hit's own latency is its one call.
+
+    What a container may lose if it is shut down holding changes (at most an interval
+    of its traffic): hit and miss counts, and live-entry moves, so an entry stays counted
+    in the bucket it was last written to (counted as gone when that bucket passes, and
+    in its old hit class) — a shortfall the counters' own expiry clears. Until a
+    container's next request another container's ``stats`` lacks its held changes. A
+    failed write keeps its changes for the next one.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        clock: Callable[[], float] = time.time,
+        interval: float = COUNTS_FLUSH_SECONDS,
+    ) -> None:
+        self._table = table
+        self._clock = clock
+        self._interval = interval
+        self._held: dict[str, tuple[dict[str, int], int]] = {}
+        self._written_at = -math.inf
+        self._lock = threading.Lock()
+
+    def add(self, *increments: Increment) -> None:
+        now = self._clock()
+        with self._lock:
+            self._merge(increments)
+            due = not 0 <= now - self._written_at < self._interval
+        if due:
+            self.flush()
+
+    def _merge(self, increments: Iterable[Increment]) -> None:
+        for key, amounts, expires_at in increments:
+            held, held_expiry = self._held.get(key, ({}, 0))
+            for name, amount in amounts.items():
+                held[name] = held.get(name, 0) + amount
+            self._held[key] = (held, max(held_expiry, expires_at))
+
+    def flush(self) -> None:
+        """Write every held change: one update per counter, all at once."""
+        with self._lock:
+            held, self._held = self._held, {}
+            self._written_at = self._clock()
+        held = {  # changes that cancelled out (a move within one counter) are no write
+            key: (changed, expires_at)
+            for key, (amounts, expires_at) in held.items()
+            if (changed := {name: amount for name, amount in amounts.items() if amount})
+        }
+        if not held:
+            return
+        try:
+            concurrently(
+                *(
+                    lambda key=key, amounts=amounts, expires_at=expires_at: self._write(
+                        key, amounts, expires_at
+                    )
+                    for key, (amounts, expires_at) in held.items()
+                )
+            )
+        except Exception:
+            with self._lock:  # kept for the next write (one that did land counts twice)
+                self._merge((key, amounts, exp) for key, (amounts, exp) in held.items())
+            raise
+
+    def _write(self, key: str, amounts: dict[str, int], expires_at: int) -> None:
+        names = {f"#a{n}": name for n, name in enumerate(amounts)}
+        values: dict[str, Any] = {f":a{n}": amount for n, amount in enumerate(amounts.values())}
+        expression = "ADD " + ", ".join(f"#a{n} :a{n}" for n in range(len(amounts)))
+        if expires_at:
+            expression += " SET expires_at = :exp"
+            values[":exp"] = expires_at
+        self._table.update(key, expression, names=names, values=values)
+
+
+def request_increments(total_key: str, hit: bool, now: float) -> list[Increment]:
+    """A hit or miss on the running total and on this minute's counter."""
+    field = "hits" if hit else "misses"
+    return [(total_key, {field: 1}, 0), (minute_key(now), {field: 1}, minute_counter_expiry(now))]
+
+
 CAPPED_BUCKET_SECONDS = 900
 """Entries at their cap may expire up to a day ahead, so they are counted in 15-minute
 buckets: a day of them and the base TTL's 10-second buckets fit in two batch reads."""
@@ -160,14 +258,14 @@ class LiveEntryCounters:
         )
         return [*counters[0].counts(found), *counters[1].counts(found)], found
 
-    def move(self, epoch: int, cap_at: int, old: tuple[int, str], new: tuple[int, str]) -> None:
-        """Move one entry's count: (expiry, hit class) before and after. An entry at its
-        cap is counted with the capped entries, whose expiry never moves again."""
+    def increments(
+        self, epoch: int, cap_at: int, old: tuple[int, str], new: tuple[int, str]
+    ) -> list[Increment]:
+        """The counter changes that move one entry's count: (expiry, hit class) before
+        and after; an entry at its cap is counted with the capped entries, whose expiry
+        never moves again. Written later, with others, by ``HeldCounts``."""
         was_capped, capped = old[0] >= cap_at, new[0] >= cap_at
         before, after = self.counter(epoch, was_capped), self.counter(epoch, capped)
-        if was_capped == capped and before.same_bucket(old[0], new[0]):
-            before.move(old[0], new[0], old[1], new[1])  # its hit class, if that changed
-        else:
-            concurrently(
-                lambda: before.add(old[0], -1, old[1]), lambda: after.add(new[0], 1, new[1])
-            )
+        if old == new and was_capped == capped:
+            return []
+        return [before.increment(old[0], -1, old[1]), after.increment(new[0], 1, new[1])]

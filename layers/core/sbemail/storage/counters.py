@@ -74,6 +74,15 @@ class ExpiryBuckets:
             values={":n": amount, ":exp": (bucket + 1) * self._width + 60},
         )
 
+    def increment(
+        self, expires_at: float, amount: int = 1, tally: str | None = None
+    ) -> tuple[str, dict[str, int], int]:
+        """What ``add`` would write, for a caller that writes it later with others:
+        (counter key, amounts by attribute, the counter's own expiry)."""
+        bucket = self._bucket(expires_at)
+        amounts = {"live": amount, **({f"t_{tally}": amount} if tally else {})}
+        return self._key(bucket), amounts, (bucket + 1) * self._width + 60
+
     def move(
         self,
         old_expiry: float,

@@ -26,6 +26,21 @@ _NOT_FINAL = "attribute_exists(pk) AND NOT #s IN (:completed, :failed)"
 _FINAL_VALUES = {":completed": JobStatus.COMPLETED.value, ":failed": JobStatus.FAILED.value}
 
 
+_PEEKED = (
+    "store_id",
+    "status",
+    "total",
+    "done_indexes",
+    "error",
+    "summary",
+    "created_at",
+    "cache_key",
+    "keep_until",
+    "expires_at",
+)
+"""A job item's attributes but its request: what ``peek`` reads."""
+
+
 def job_key(job_id: str) -> str:
     return f"job#{job_id}"
 
@@ -82,6 +97,12 @@ class DynamoDBJobStore:
     def get(self, job_id: str) -> Job | None:
         return self._job(job_id, self._table.get(job_key(job_id)))
 
+    def peek(self, job_id: str) -> Job | None:
+        """The live job without its request (``request`` is empty): what a status read or
+        a waiting caller's poll needs, read with a projection, so the largest attribute
+        (the compressed request) is neither sent nor decompressed on every poll."""
+        return self._job(job_id, self._table.get(job_key(job_id), attributes=_PEEKED))
+
     def get_many(self, job_ids: list[str]) -> dict[str, Job]:
         """Live jobs by id, read 100 to a request (a batch's status costs one or two)."""
         items = self._table.get_many(job_key(job_id) for job_id in job_ids)
@@ -96,7 +117,7 @@ class DynamoDBJobStore:
             id=job_id,
             store_id=str(item["store_id"]),
             status=JobStatus(item["status"]),
-            request=unpack(item["request"]),
+            request=unpack(item["request"]) if "request" in item else {},
             total=int(item["total"]),
             done=len(item.get("done_indexes", ())),
             error=json.loads(item["error"]) if "error" in item else None,

@@ -16,6 +16,10 @@ class JobStore(Protocol):
     def get(self, job_id: str) -> Job | None:
         """The live job, or ``None``."""
 
+    def peek(self, job_id: str) -> Job | None:
+        """The live job without its ``request`` (left empty), or ``None``: a cheap read
+        for status and polling."""
+
     def get_many(self, job_ids: list[str]) -> dict[str, Job]:
         """The live jobs among ``job_ids``, by id."""
 

@@ -20,7 +20,12 @@ from .attribute_values import serialize as _SERIALIZE
 
 
 class ConditionFailedError(Exception):
-    """A conditional write found the item not in the expected state."""
+    """A conditional write found the item not in the expected state; ``item`` is that
+    item when the write asked for it (``Table.update(..., failed_item=True)``)."""
+
+    def __init__(self, message: str, item: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.item = item
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,7 +60,10 @@ class Table:
                 "ConditionalCheckFailedException",
                 "TransactionCanceledException",
             ):
-                raise ConditionFailedError(str(error)) from error
+                found = error.response.get("Item")
+                raise ConditionFailedError(
+                    str(error), from_item(found) if found else None
+                ) from error
             raise
 
     @staticmethod
@@ -73,11 +81,21 @@ class Table:
             kwargs["ExpressionAttributeValues"] = to_item(values)
         return kwargs
 
-    def get(self, pk: str, consistent: bool = True) -> dict[str, Any] | None:
-        response = self._call(
-            "get_item", TableName=self.name, Key=to_item({"pk": pk}), ConsistentRead=consistent
-        )
-        item = response.get("Item")
+    def get(
+        self, pk: str, consistent: bool = True, attributes: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """The item at ``pk``; with ``attributes``, only those (a projection: less to
+        send and decode when a caller needs a few small fields of a large item)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": to_item({"pk": pk}),
+            "ConsistentRead": consistent,
+        }
+        names = {f"#p{n}": name for n, name in enumerate(attributes)}
+        if names:  # every name aliased: some (``status``) are DynamoDB reserved words
+            kwargs["ProjectionExpression"] = ", ".join(names)
+            kwargs["ExpressionAttributeNames"] = names
+        item = self._call("get_item", **kwargs).get("Item")
         return from_item(item) if item else None
 
     def put(
@@ -105,7 +123,10 @@ class Table:
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
         returns: str = "NONE",
+        failed_item: bool = False,
     ) -> dict[str, Any]:
+        """Update the item at ``pk``; with ``failed_item``, a failed condition hands back
+        the item it found (``ConditionFailedError.item``) at no extra request."""
         kwargs = self._expression(
             {
                 "TableName": self.name,
@@ -117,6 +138,8 @@ class Table:
             names,
             values,
         )
+        if failed_item:
+            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return from_item(self._call("update_item", **kwargs).get("Attributes", {}))
 
     def delete(

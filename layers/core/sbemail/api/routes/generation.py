@@ -81,6 +81,6 @@ def generate(prefer: PreferHeader = None, stream: StreamFlag = None) -> Response
 @router.get("/api/email/jobs/<job_id>", **contract.JOB_STATUS)
 def job_status(job_id: JobId, store_id: StoreId) -> Response[Any]:
     generation = services().generation
-    job = generation.status(job_id, store_id)
+    job = generation.progress(job_id, store_id)  # the request itself is not shown
     result = generation.result(job) if job.status.value == "completed" else None
     return json_response(200, job_document(job, result))
