@@ -50,9 +50,10 @@ class PerThreadResolver(APIGatewayHttpResolver):
     one thread, nothing changes.
     """
 
-    def __init__(self, **options: Any) -> None:
-        self._request = threading.local()
-        super().__init__(**options)
+    _request = threading.local()
+    """Shared by every instance, as Powertools' class attribute is: a router included in
+    more than one resolver (tests load the handler more than once) reads the request of
+    its thread whichever resolver it was last included in."""
 
     @property  # type: ignore[override]
     def current_event(self) -> BaseProxyEvent:
