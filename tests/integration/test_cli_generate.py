@@ -96,6 +96,7 @@ def test_batch_writes_each_items_gallery_and_names_the_invalid_one(
     out = tmp_path / "out"
     done = sbemail("batch", str(requests), "--url", local_url, "--out", str(out))
     assert done.returncode == 2, done.stderr  # one item was invalid: bad input
+    assert "/3 items" in done.stderr  # the bar counts the batch's items
     assert "item 3:" in done.stderr
     assert "emailType" in done.stderr
     assert (out / "item-1" / "variant-1.html").is_file()

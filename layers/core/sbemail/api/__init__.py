@@ -1,7 +1,11 @@
-"""HTTP helpers for the API handler: reading bodies, error bodies, job documents, auth.
+"""The HTTP API's presentation: its routes, contract and what every answer is made of.
 
-Kept out of the handler so it stays a thin list of routes, and free of Powertools so it
-is tested as plain functions.
+``routes`` holds one Powertools router per use case and ``resolver`` what they share
+(the per-thread resolver, the error mapping, the operators' guard); ``contract`` and
+``answers`` describe the API as an OpenAPI document; ``events`` and ``streaming`` make
+server-sent events. The helpers exported here (reading bodies, error bodies, job
+documents, auth) are free of Powertools, so they are tested as plain functions and the
+handler stays a thin list of routes.
 """
 
 from .auth import OperatorCheck, check_operator

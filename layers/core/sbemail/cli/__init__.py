@@ -1,5 +1,5 @@
-"""``sbemail``: the developer's command line (generate emails to files, run the service,
-look at the blocks and the samples).
+"""``sbemail``: the developer's command line (generate emails to files, one request or a
+batch, run the service, look at the blocks and the samples).
 
 Exit codes: 0 done, 1 generation failed (or the service could not be reached), 2 bad
 input, with the field named on stderr. Like the local stack, this package is for

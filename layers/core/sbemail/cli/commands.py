@@ -106,7 +106,7 @@ def batch(
     }
     name = "batch" if requests_file == "-" else Path(requests_file).stem
     out = out or Path("emails") / name
-    bar = ProgressBar(name)
+    bar = ProgressBar(name, unit="items")  # a batch counts its items, not their variants
     with service_url(url) as base:
         try:
             _, items = ServiceClient(base).batch(envelope, bar)

@@ -1,4 +1,5 @@
-"""A progress bar on stderr that follows a job's ``progress {done, total}``.
+"""A progress bar on stderr that follows a job's ``progress {done, total}`` (variants),
+or a batch's (items).
 
 On a terminal it redraws one line; in a log or a pipe it writes a line only when the
 count changes, so captured output stays short and readable.
@@ -13,8 +14,9 @@ WIDTH = 30
 
 
 class ProgressBar:
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None, unit: str = "variants") -> None:
         self.label = label
+        self.unit = unit
         self.stream = stream or sys.stderr
         self._last: tuple[int, int] | None = None
         self._interactive = self.stream.isatty()
@@ -34,7 +36,7 @@ class ProgressBar:
         share = done / total if total else 0.0
         filled = round(share * WIDTH)
         bar = "#" * filled + "-" * (WIDTH - filled)
-        return f"{self.label} [{bar}] {done}/{total or '?'} variants"
+        return f"{self.label} [{bar}] {done}/{total or '?'} {self.unit}"
 
     def finish(self) -> None:
         if self._interactive and self._last is not None:

@@ -29,6 +29,7 @@ from .runtime import (
     StopDeadline,
     limit_malloc_arenas,
     load_handler,
+    quiet_empty_metrics_warning,
     release_free_memory,
     warmed_api,
 )
@@ -91,6 +92,7 @@ def start(host: str = "127.0.0.1", port: int = 3000, root: Path | None = None) -
     limit_malloc_arenas()  # before any thread allocates: see its docstring
     for name, value in _LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    quiet_empty_metrics_warning()
     if not os.environ.get("SBEMAIL_ADMIN_TOKEN"):
         os.environ["SBEMAIL_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
     parts: list[Any] = []

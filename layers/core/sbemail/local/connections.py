@@ -15,6 +15,7 @@ import io
 import json
 import queue
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -147,6 +148,13 @@ class CappedThreadingServer(ThreadingHTTPServer):
         except RuntimeError:  # no thread to be had
             self._slots.release()
             self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a reset, a closed pipe: ``curl … | head``) is not the
+        server's error: no traceback on the console for it. Anything else is printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def _serve(self, request: Any, client_address: Any) -> None:
         try:

@@ -8,6 +8,7 @@ import importlib.util
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,20 @@ def load_handler(app_file: Path, module_name: str) -> Handler:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.lambda_handler  # type: ignore[no-any-return]
+
+
+EMPTY_METRICS_WARNING = "No application metrics to publish"
+
+
+def quiet_empty_metrics_warning() -> None:
+    """Silence Powertools' warning that a request published no metrics, in this process.
+
+    Locally metrics are off (``POWERTOOLS_METRICS_DISABLED``), yet Powertools still warns
+    on the first request that records none (the warm-up below, a health check, a job
+    read): two lines on the developer's console that report nothing wrong.
+    In Lambda it stays what it is, one line in the logs.
+    """
+    warnings.filterwarnings("ignore", message=EMPTY_METRICS_WARNING, category=UserWarning)
 
 
 def warmed_api(handler: Handler) -> Handler:

@@ -1,4 +1,6 @@
-"""Use cases: generating emails as jobs, and operating the service."""
+"""Use cases: generating emails as jobs (``generate`` admits and waits, ``runner`` runs a
+job for the worker and the economy poller), batches and their economy mode, cache
+warming, brand lookup, and operating the service."""
 
 from .batches import BatchError, BatchService, BatchSubmission
 from .brand_lookup import BrandLookup, BrandLookupService

@@ -1,4 +1,5 @@
-"""Storage: jobs, cached responses and counters in the service's DynamoDB table."""
+"""Storage: jobs, cached responses, batches, brand profiles and counters in the
+service's DynamoDB table."""
 
 from .batches import Batch, DynamoDBBatchStore
 from .brands import CachedBrand, DynamoDBBrandCache
