@@ -1,6 +1,9 @@
 """Worker: runs queued generation jobs from SQS batches, reporting partial failures.
 
-A record that fails is retried by SQS, brought back after a short, doubling delay (the
+The records of one batch run at once, as many as the container's model sessions can
+serve without a variant waiting for a session (``jobs_at_once``): one after another, the
+fifth job of a batch would wait for four whole jobs while sessions stood idle. A record
+that fails is retried by SQS, brought back after a short, doubling delay (the
 queue's visibility timeout is sized for the worker's 15 minutes and would outlast the
 job's record); on its last allowed delivery the job is marked failed with the reason
 before the message moves to the dead-letter queue.
@@ -8,30 +11,37 @@ before the message moves to the dead-letter queue.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
+    AsyncBatchProcessor,
     EventType,
-    process_partial_response,
+    async_process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from sbemail.bootstrap import services
+from sbemail.domain import MAX_VARIANTS
 from sbemail.queue import retry_delay
 
 logger = Logger()
 metrics = Metrics()
 tracer = Tracer(patch_modules=("botocore",))  # what we call; patching all costs ~30 ms of init
-processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def jobs_at_once() -> int:
+    """Jobs a container runs together: each may ask for ``MAX_VARIANTS`` model calls at
+    once, and together they never ask for more than the session pool holds."""
+    return max(1, services().settings.session_pool_size // MAX_VARIANTS)
 
 
 def run_record(record: SQSRecord, lambda_context: Any) -> None:
     job_id = json.loads(record.body)["jobId"]
-    logger.append_keys(job_id=job_id)
+    logger.thread_safe_append_keys(job_id=job_id)  # records run on threads of their own
     runner = services().runner
     # Leased for as long as this invocation may live: a second delivery of the job
     # meanwhile leaves it to this one, and a worker that dies never holds it longer.
@@ -60,6 +70,15 @@ def run_record(record: SQSRecord, lambda_context: Any) -> None:
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=run_record, processor=processor, context=context
+    # One processor per invocation: it holds the batch's records and outcomes, and the
+    # local server invokes this handler from several threads at once.
+    processor = AsyncBatchProcessor(event_type=EventType.SQS)
+    slots = asyncio.Semaphore(jobs_at_once())
+
+    async def run_in_turn(record: SQSRecord) -> None:
+        async with slots:
+            await asyncio.to_thread(run_record, record, context)
+
+    return async_process_partial_response(
+        event=event, record_handler=run_in_turn, processor=processor, context=context
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from typing import Any
@@ -15,6 +16,8 @@ from sbemail.local.embedded import LocalAws
 from sbemail.local.runtime import QueuePoller, load_handler
 from sbemail.storage import Job, JobStatus
 
+from fakes.content import API_KEY
+from fakes.openai_server import Behaviour, FakeOpenAI
 from samples import ROOT, sample_body
 
 
@@ -106,3 +109,38 @@ def test_a_failed_job_comes_back_after_the_retry_delay_not_the_visibility_timeou
     assert [json.loads(m["Body"])["jobId"] for m in again] == [job_id]
     assert again[0]["Attributes"]["ApproximateReceiveCount"] == "2"
     assert services.generation.status(job_id).status is not JobStatus.FAILED  # not yet: 1 of 3
+
+
+def test_the_jobs_of_one_batch_run_at_once(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One after another, a batch's last job would wait for every job before it while the
+    container's model sessions stood idle: the model must see both jobs' calls at once."""
+    tags = ("ALPHA-7731", "BRAVO-7731")
+    held = {tag: threading.Event() for tag in tags}
+    with FakeOpenAI.running(Behaviour(api_key=API_KEY, holds=held)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+        bootstrap.services.cache_clear()
+        generation = bootstrap.services().generation
+        sample = sample_body("pixelpet")
+        jobs = [
+            generation.submit({**sample, "userContext": f"{sample['userContext']} {tag}"}).job_id
+            for tag in tags
+        ]
+        handler = load_handler(ROOT / "functions" / "worker" / "app.py", "worker_at_once")
+        poller = QueuePoller(handler, aws.endpoint, aws.queue_url, batch_size=10)
+        batch = threading.Thread(target=poller.poll_once, kwargs={"wait_seconds": 1})
+        batch.start()
+
+        def arrived(tag: str) -> bool:
+            return any(tag in json.dumps(request.body) for request in list(fake.requests))
+
+        for _ in range(300):  # both jobs' calls held at the model, or 30 s
+            if all(arrived(tag) for tag in tags):
+                break
+            time.sleep(0.1)
+        both_in_flight = [tag for tag in tags if arrived(tag)]
+        for gate in held.values():
+            gate.set()
+        batch.join(timeout=60)
+    assert both_in_flight == list(tags)
+    assert [generation.status(job_id or "").status for job_id in jobs] == [JobStatus.COMPLETED] * 2

@@ -161,7 +161,8 @@ def test_bench_job_time_and_fifty_callers(tmp_path: Path, results: Results) -> N
             f"{crowd}: wait for a model session (p50 latency - one job alone)",
             lat["median"] - job["median"],
             "s",
-            f"{WORKERS} worker batches of up to 5 jobs, one pool of 10 sessions",
+            f"{WORKERS} worker batches of up to 5 jobs (2 of a batch's at once), "
+            "one pool of 10 sessions",
         )
         results.value(SECTION, f"{crowd}: server peak RSS", server.peak_rss_mib(), "MiB")
         print(

@@ -22,6 +22,7 @@ from .layouts import Layout, LayoutFacts, choose_layouts
 from .links import LinkPolicy
 from .models import (
     MAX_STORE_ID,
+    MAX_VARIANTS,
     STORE_ID_PATTERN,
     EmailType,
     GenerateRequest,
@@ -35,6 +36,7 @@ from .themes import Theme, resolve_theme
 
 __all__ = [
     "MAX_STORE_ID",
+    "MAX_VARIANTS",
     "STORE_ID_PATTERN",
     "Block",
     "BlockLibrary",

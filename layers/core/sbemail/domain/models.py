@@ -51,6 +51,8 @@ MAX_BRIEF_CHARS = 20_000
 """Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
 parsing a request, so stored requests stay readable if the cap is lowered later."""
 MAX_STORIES = 4
+MAX_VARIANTS = 5
+"""Most variants one request may ask for (the worker sizes its jobs at once by it)."""
 MAX_STORE_ID = 128
 STORE_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 """What a ``storeId`` may hold (1 to ``MAX_STORE_ID`` of them): ASCII letters, digits
@@ -224,7 +226,7 @@ class GenerateRequest(Lenient):
         max_length=MAX_STORE_ID,
         pattern=STORE_ID_PATTERN,
     )
-    variants: int = Field(default=3, ge=1, le=5, strict=True)
+    variants: int = Field(default=3, ge=1, le=MAX_VARIANTS, strict=True)
     offer: Offer | None = None
     cart_url: str | None = Field(default=None, alias="cartUrl", max_length=MAX_URL)
     stories: list[Story] | None = Field(default=None, min_length=1, max_length=MAX_STORIES)
