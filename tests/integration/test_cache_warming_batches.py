@@ -28,22 +28,9 @@ from sbemail.storage import (
 from fakes.batching import LIBRARY, brief
 from fakes.content import API_KEY, pooled_model
 from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.queues import RecordingQueue
 
 STORE = "cedar-ash"
-
-
-class RecordingQueue:
-    """The job queue, kept in a list: the test runs what was queued, in order."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def send(self, job_id: str) -> None:
-        self.sent.append(job_id)
-
-    def send_many(self, job_ids: list[str]) -> list[str]:
-        self.sent.extend(job_ids)
-        return []
 
 
 @dataclass

@@ -22,20 +22,9 @@ from fakes.batching import LIBRARY, batch_rig, brief
 from fakes.content import API_KEY, pooled_model
 from fakes.openai_batches import FakeBatches
 from fakes.openai_server import Behaviour, FakeOpenAI
+from fakes.queues import RecordingQueue
 
 PRICES = PriceTable()
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def send(self, job_id: str) -> None:
-        self.sent.append(job_id)
-
-    def send_many(self, job_ids: list[str]) -> list[str]:
-        self.sent.extend(job_ids)
-        return []
 
 
 @dataclass

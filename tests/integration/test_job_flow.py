@@ -12,17 +12,10 @@ from sbemail.domain import BlockLibrary, VariantBrief
 from sbemail.service import GenerationService, JobRunner, JobUnavailableError
 from sbemail.storage import DynamoDBJobStore, DynamoDBResponseCache, JobStatus, Table
 
+from fakes.queues import RecordingQueue
 from samples import ROOT, sample_body
 
 LIBRARY = BlockLibrary.load(ROOT / "blocks")
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def send(self, job_id: str) -> None:
-        self.sent.append(job_id)
 
 
 class CountingContent(OfflineContentModel):
