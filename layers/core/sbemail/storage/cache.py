@@ -16,8 +16,8 @@ expiry, even from a container's LRU; a container holds back the hits of a hot en
 at most 10 seconds after its last write (``TOUCH_INTERVAL_SECONDS``) and only while the
 entry has longer than that to live.
 
-A hit is one round trip: the sliding update is conditional on a ready, live entry and
-returns it whole (``_serve``); when its condition fails, the item it found comes back
+A hit is one round trip (``cache_hits``): the sliding update is conditional on a ready,
+live entry and returns it whole; when its condition fails, the item it found comes back
 with the failure, so joining a generation in flight costs that one call too. A
 per-container LRU answers repeated hits without reading the entry back (the hit's
 update still goes to DynamoDB, and is billed on the entry's size: results are stored
@@ -35,12 +35,10 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from cachetools import TTLCache
-
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
+from .cache_hits import EntryHits
 from .cache_usage import (
     HeldCounts,
     LiveEntryCounters,
@@ -55,8 +53,6 @@ from .table import ConditionFailedError, Table
 
 REQUESTS_KEY = "counter#cache-requests"
 MAX_ENTRY_BYTES = 350 * 1024  # below DynamoDB's 400 KB item limit
-TOUCH_INTERVAL_SECONDS = 10
-"""A container writes a hot entry's hits and expiry at most this often (see ``_touch``)."""
 DEFAULT_MAX_TTL_SECONDS = 24 * 3600
 EPOCH_MEMO_SECONDS = 1.0
 """How long a container uses the cache epoch it read before reading it again."""
@@ -82,13 +78,13 @@ class DynamoDBResponseCache:
         self._pending_ttl = pending_ttl_seconds
         self._clock = clock
         self.max_local_entries = max_local_entries
-        self._local: TTLCache[str, ReadyEntry] = TTLCache(
-            maxsize=max_local_entries, ttl=ttl_seconds, timer=clock
-        )
         self._lock = threading.Lock()
         self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
         self._epoch_memo: tuple[int, float] | None = None  # (epoch, when read)
         self._held = HeldCounts(table, clock)  # hits, misses and moves, written together
+        self._hits = EntryHits(
+            table, ttl_seconds, max_local_entries, self._counters, self._held, clock
+        )
 
     # -- keys and epochs ---------------------------------------------------------------
 
@@ -114,20 +110,18 @@ class DynamoDBResponseCache:
     def claim(self, key: str, job_id: str, warm: bool = False, pending_until: int = 0) -> Claim:
         """Serve ``key`` from the cache, or let exactly one caller generate it.
 
-        A served entry's life is extended (``_touch``); with ``warm`` it is extended to
+        A served entry's life is extended (``EntryHits.touch``); with ``warm`` it is extended to
         its cap instead, and no hit is counted. ``pending_until`` keeps a claim this
         caller wins until then rather than for the pending TTL (see ``_put_pending``).
         """
-        with self._lock:
-            local = self._local.get(key)
+        local = self._hits.remembered(key)
         if local is not None:
-            extended = self._touch(key, local, warm)
+            extended = self._hits.touch(key, local, warm)
             if extended is not None:
                 return Claim(key, result=local.result, extended=extended)
-            with self._lock:
-                self._local.pop(key, None)  # gone from the table: so from here too
+            self._hits.forget(key)  # gone from the table: so from here too
         elif not warm:
-            served = self._serve(key)
+            served = self._hits.serve(key)
             if served is not None:
                 return served
         now = int(self._clock())
@@ -146,7 +140,7 @@ class DynamoDBResponseCache:
             return self.claim(key, job_id, warm, pending_until)
         if item.get("state") == "ready":
             entry = ReadyEntry.from_item(item)
-            extended = self._touch(key, entry, warm)
+            extended = self._hits.touch(key, entry, warm)
             if extended is None:  # it expired since the read
                 return self.claim(key, job_id, warm, pending_until)
             return Claim(key, result=entry.result, extended=extended)
@@ -154,129 +148,6 @@ class DynamoDBResponseCache:
             # it was filled or released meanwhile
             return self.claim(key, job_id, warm, pending_until)
         return Claim(key, job_id=str(item["job_id"]))
-
-    def _serve(self, key: str) -> Claim | None:
-        """A hit this container's LRU does not hold, in one round trip: a conditional
-        update that counts the hit, slides the expiry to ``now + base TTL`` and returns
-        the entry (``ALL_NEW``; ``prev_expires_at`` keeps the expiry it replaced, for the
-        live counters).
-
-        When the condition fails, the item it found comes back with the failure: a live
-        pending claim is joined at once, and a ready entry whose expiry would not move
-        this way (already later, or at its cap) is served by ``_touch``. ``None`` leaves
-        the rest (nothing there, or expired) to ``claim``'s general path.
-        """
-        now = int(self._clock())
-        target = now + self._ttl
-        try:
-            item = self._table.update(
-                key,
-                "SET prev_expires_at = expires_at, expires_at = :new ADD hits :one",
-                condition=(
-                    "#state = :ready AND expires_at > :now AND expires_at <= :new"
-                    " AND cap_at >= :new"
-                ),
-                names={"#state": "state"},
-                values={":ready": "ready", ":now": now, ":new": target, ":one": 1},
-                returns="ALL_NEW",
-                failed_item=True,
-            )
-        except ConditionFailedError as failure:
-            return self._found(key, failure.item, now)
-        entry = replace(ReadyEntry.from_item(item), touched_at=now)
-        hits, old_expiry = int(item["hits"]), int(item["prev_expires_at"])
-        self._held.add(
-            *self._counters.increments(
-                epoch_of(key),
-                entry.cap_at,
-                (old_expiry, hit_class(hits - 1)),
-                (target, hit_class(hits)),
-            )
-        )
-        with self._lock:
-            self._local[key] = entry
-        return Claim(key, result=entry.result, extended=target > old_expiry)
-
-    def _found(self, key: str, item: dict[str, Any] | None, now: int) -> Claim | None:
-        """The claim a live item found at ``key`` answers (``None``: none, or expired)."""
-        if item is None or int(item.get("expires_at", 0)) <= now:
-            return None
-        if item.get("state") == "pending":
-            return Claim(key, job_id=str(item["job_id"]))
-        entry = ReadyEntry.from_item(item)
-        extended = self._touch(key, entry, warm=False)
-        return None if extended is None else Claim(key, result=entry.result, extended=extended)
-
-    def _touch(self, key: str, entry: ReadyEntry, warm: bool) -> bool | None:
-        """Count a hit on a ready entry and slide its expiry, in one conditional update.
-
-        The new expiry is ``now + base TTL`` (the cap with ``warm``), never past the
-        entry's cap and never earlier than the expiry this container knows. The update
-        only applies to the same entry (its job), still live, whose expiry is not already
-        later (another container's hit got there first: then only the hit is counted).
-        The old values come back from the same update, so the live counters move from
-        exactly where the entry was counted, however many containers race.
-
-        A hot entry is written at most once per ``TOUCH_INTERVAL_SECONDS`` per container:
-        a hit within that time of this container's last confirmation is served from the
-        LRU and its count carried by the next write (one item takes only so many writes
-        a second, each billed on the entry's size).
-
-        Returns:
-            whether the expiry moved later, or ``None`` when the entry is gone.
-        """
-        now = int(self._clock())
-        if not warm and now - entry.touched_at < TOUCH_INTERVAL_SECONDS < entry.expires_at - now:
-            with self._lock:
-                current = self._local.get(key, entry)
-                self._local[key] = replace(current, unflushed=current.unflushed + 1)
-            return False
-        target = entry.cap_at if warm else min(now + self._ttl, entry.cap_at)
-        target = max(target, entry.expires_at)
-        hits = (0 if warm else 1) + entry.unflushed
-        live = "#state = :ready AND job_id = :job AND expires_at > :now"
-        names = {"#state": "state"}
-        values: dict[str, Any] = {":ready": "ready", ":job": entry.job_id, ":now": now, ":n": hits}
-        try:
-            # UPDATED_OLD carries the old hits (always changed by a hit) and the old
-            # expiry when it changed; a warm-up changes no count, so it reads them whole.
-            old = self._table.update(
-                key,
-                "SET expires_at = :new ADD hits :n",
-                condition=live + " AND expires_at <= :new",
-                names=names,
-                values={**values, ":new": target},
-                returns="ALL_OLD" if warm else "UPDATED_OLD",
-            )
-        except ConditionFailedError:
-            try:  # still live, but already expiring later: count the hit where it is
-                old = self._table.update(
-                    key,
-                    "ADD hits :n",
-                    condition=live,
-                    names=names,
-                    values=values,
-                    returns="ALL_OLD",
-                )
-            except ConditionFailedError:
-                return None
-            target = int(old["expires_at"])
-        old_expiry, old_hits = int(old.get("expires_at", target)), int(old.get("hits", 0))
-        self._held.add(
-            *self._counters.increments(
-                epoch_of(key),
-                entry.cap_at,
-                (old_expiry, hit_class(old_hits)),
-                (target, hit_class(old_hits + hits)),
-            )
-        )
-        with self._lock:
-            current = self._local.get(key, entry)
-            unflushed = max(0, current.unflushed - entry.unflushed)  # served meanwhile
-            self._local[key] = replace(
-                entry, expires_at=target, touched_at=now, unflushed=unflushed
-            )
-        return target > old_expiry
 
     def take_over(
         self,
@@ -386,8 +257,7 @@ class DynamoDBResponseCache:
         self._counters.counter(epoch_of(key), capped=expires_at >= cap_at).add(
             expires_at, 1, hit_class(0)
         )
-        with self._lock:
-            self._local[key] = ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now)
+        self._hits.remember(key, ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now))
         return True
 
     def _promote(self, key: str, job_id: str, cap_at: int) -> bool:
@@ -431,8 +301,8 @@ class DynamoDBResponseCache:
         bumped = self._table.update(
             EPOCH_KEY, "ADD epoch :one", values={":one": 1}, returns="UPDATED_NEW"
         )
+        self._hits.forget_all()
         with self._lock:
-            self._local.clear()
             self._epoch_memo = (int(bumped.get("epoch", epoch + 1)), self._clock())
         return live
 
