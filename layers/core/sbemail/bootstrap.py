@@ -102,14 +102,12 @@ def build_content_model(
     style = settings.openai_api_style or ("chat" if settings.openai_base_url else "responses")
     if style not in ("responses", "chat"):
         raise ValueError(f"OPENAI_API_STYLE must be 'responses' or 'chat', not {style!r}")
-    try:
-        retry = RetryPolicy(
-            max_attempts=settings.openai_max_attempts,
-            budget_seconds=settings.openai_retry_budget_seconds,
-            attempt_timeout=settings.openai_timeout_seconds,
-        )
-    except ValueError as error:
-        raise ValueError(f"OPENAI_MAX_ATTEMPTS / OPENAI_*_SECONDS: {error}") from None
+    retry = _retry_policy(
+        "OPENAI",
+        settings.openai_max_attempts,
+        settings.openai_retry_budget_seconds,
+        settings.openai_timeout_seconds,
+    )
     try:
         prices = PriceTable.from_json(settings.openai_prices)
     except ValueError as error:
@@ -126,6 +124,21 @@ def build_content_model(
         reasoning_effort=settings.openai_reasoning_effort,
     )
     return open_content_model(content, key)
+
+
+def _retry_policy(
+    prefix: str, max_attempts: int, budget_seconds: float, attempt_timeout: float
+) -> RetryPolicy:
+    """The retry policy of one upstream service, a bad setting refused at cold start with
+    the names of the ``<prefix>_*`` variables it came from."""
+    try:
+        return RetryPolicy(
+            max_attempts=max_attempts,
+            budget_seconds=budget_seconds,
+            attempt_timeout=attempt_timeout,
+        )
+    except ValueError as error:
+        raise ValueError(f"{prefix}_MAX_ATTEMPTS / {prefix}_*_SECONDS: {error}") from None
 
 
 def build_brand_lookup(
@@ -146,14 +159,12 @@ def build_brand_lookup(
     )
     if not key.configured:
         return BrandLookupService(None, cache)
-    try:
-        retry = RetryPolicy(
-            max_attempts=settings.branddev_max_attempts,
-            budget_seconds=settings.branddev_retry_budget_seconds,
-            attempt_timeout=settings.branddev_timeout_seconds,
-        )
-    except ValueError as error:
-        raise ValueError(f"BRANDDEV_MAX_ATTEMPTS / BRANDDEV_*_SECONDS: {error}") from None
+    retry = _retry_policy(
+        "BRANDDEV",
+        settings.branddev_max_attempts,
+        settings.branddev_retry_budget_seconds,
+        settings.branddev_timeout_seconds,
+    )
     source = BrandDevClient(key, retry, settings.branddev_base_url)
     return BrandLookupService(source, cache)
 

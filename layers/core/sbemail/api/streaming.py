@@ -41,7 +41,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from ..bootstrap import services
 from ..service import InvalidRequestError, JobUnavailableError, Submission
 from ..storage import Job, JobStatus
-from .bodies import MAX_BODY_BYTES, BodyError, arrival_time, json_body, require_json
+from .bodies import BodyError, arrival_time, json_request
 from .documents import answered_result, error_body, parse_prefer_wait
 from .events import (
     DONE,
@@ -173,8 +173,8 @@ def _headers(event: Mapping[str, Any]) -> dict[str, str]:
 def open_stream(event: Mapping[str, Any], source: Any) -> GenerationStream:
     """Read and submit a request exactly as the JSON route does (the same ``4xx``
     errors, raised before any event), and return the stream that follows it."""
-    require_json(_headers(event).get("content-type"))
-    body = json_body(event.get("body"), bool(event.get("isBase64Encoded")), MAX_BODY_BYTES)
+    content_type = _headers(event).get("content-type")
+    body = json_request(content_type, event.get("body"), bool(event.get("isBase64Encoded")))
     return GenerationStream(source, source.submit(body))
 
 

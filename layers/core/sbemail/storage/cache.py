@@ -170,13 +170,18 @@ class DynamoDBResponseCache:
 
     def _mark_warm(self, key: str, job_id: str) -> bool:
         """Ask the pending job's ``fill`` for a warmed entry; ``False`` if no longer pending."""
+        return self._set_if(key, job_id, "pending", "SET warm = :value", True)
+
+    def _set_if(self, key: str, job_id: str, state: str, expression: str, value: Any) -> bool:
+        """Apply ``expression`` (with ``:value``) to ``job_id``'s entry while it is in
+        ``state``; ``False`` when it no longer is (filled, released, or another job's)."""
         try:
             self._table.update(
                 key,
-                "SET warm = :yes",
-                condition="job_id = :job AND #state = :pending",
+                expression,
+                condition="job_id = :job AND #state = :state",
                 names={"#state": "state"},
-                values={":yes": True, ":job": job_id, ":pending": "pending"},
+                values={":value": value, ":job": job_id, ":state": state},
             )
         except ConditionFailedError:
             return False
@@ -262,17 +267,7 @@ class DynamoDBResponseCache:
 
     def _promote(self, key: str, job_id: str, cap_at: int) -> bool:
         """Give a just-filled entry its whole cap (it was warmed)."""
-        try:
-            self._table.update(
-                key,
-                "SET expires_at = :cap",
-                condition="job_id = :job AND #state = :ready",
-                names={"#state": "state"},
-                values={":cap": cap_at, ":job": job_id, ":ready": "ready"},
-            )
-        except ConditionFailedError:
-            return False
-        return True
+        return self._set_if(key, job_id, "ready", "SET expires_at = :value", cap_at)
 
     def release(self, key: str, job_id: str) -> None:
         """Drop a pending claim (its generation failed), so the next request retries."""

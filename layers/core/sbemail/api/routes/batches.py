@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from ...bootstrap import services
 from ...domain import MAX_STORE_ID, STORE_ID_PATTERN
 from .. import contract
-from ..bodies import MAX_BODY_BYTES, json_body, require_json
+from ..bodies import json_request
 from ..documents import job_document, status_url
 from ..resolver import json_response
 
@@ -58,8 +58,9 @@ def _links(item: dict[str, Any], batch_id: str, store_id: str) -> dict[str, Any]
 @router.post("/api/email/batch", **contract.BATCH_SUBMIT)
 def submit_batch() -> Response[Any]:
     event = router.current_event
-    require_json(event.headers.get("content-type"))
-    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
+    body = json_request(
+        event.headers.get("content-type"), event.body, bool(event.is_base64_encoded)
+    )
     submitted = services().batches.submit(body)
     batch, counts = submitted.batch, submitted.counts
     metrics.add_metric("BatchesSubmitted", MetricUnit.Count, 1)

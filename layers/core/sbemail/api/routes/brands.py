@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from ...bootstrap import services
 from ...service import BrandLookup, InvalidRequestError
 from .. import contract
-from ..bodies import json_body, require_json
+from ..bodies import json_request
 from ..resolver import json_response
 
 router = APIGatewayHttpRouter()
@@ -28,8 +28,12 @@ Domain = Annotated[
 @router.post("/api/brand-info", **contract.BRAND_INFO)
 def brand_info() -> Response[Any]:
     event = router.current_event
-    require_json(event.headers.get("content-type"))
-    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BRAND_INFO_BYTES)
+    body = json_request(
+        event.headers.get("content-type"),
+        event.body,
+        bool(event.is_base64_encoded),
+        MAX_BRAND_INFO_BYTES,
+    )
     if not isinstance(body, dict):
         message = 'send a JSON object such as {"domain": "shop.example"}'
         raise InvalidRequestError(message, [{"field": "domain", "message": message}])

@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from ...bootstrap import services
 from ...domain import MAX_STORE_ID, STORE_ID_PATTERN
 from .. import contract
-from ..bodies import MAX_BODY_BYTES, arrival_time, json_body, require_json
+from ..bodies import arrival_time, json_request
 from ..documents import answered_result, failure_body, job_document, parse_prefer_wait, status_url
 from ..resolver import json_response
 from ..streaming import buffered_response, is_stream_request
@@ -57,8 +57,9 @@ def generate(prefer: PreferHeader = None, stream: StreamFlag = None) -> Response
     if is_stream_request(event.raw_event):  # Accept: text/event-stream, or `stream`
         return buffered_response(event.raw_event)
     arrived = arrival_time(event.raw_event.get("requestContext") or {}, time.time())
-    require_json(event.headers.get("content-type"))
-    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
+    body = json_request(
+        event.headers.get("content-type"), event.body, bool(event.is_base64_encoded)
+    )
     generation = services().generation
     submission = generation.submit(body)
     served = submission.result is not None or submission.coalesced  # no generation of its own

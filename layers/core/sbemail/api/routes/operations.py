@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from ...bootstrap import services
 from .. import contract
-from ..bodies import MAX_BODY_BYTES, json_body, require_json
+from ..bodies import json_request
 from ..resolver import json_response
 
 router = APIGatewayHttpRouter()
@@ -43,8 +43,9 @@ def cleanup() -> dict[str, Any]:
 @router.post("/api/email/cache/warm", **contract.WARM_CACHE)
 def warm_cache() -> Response[Any]:
     event = router.current_event
-    require_json(event.headers.get("content-type"))
-    body = json_body(event.body, bool(event.is_base64_encoded), MAX_BODY_BYTES)
+    body = json_request(
+        event.headers.get("content-type"), event.body, bool(event.is_base64_encoded)
+    )
     report = services().warming.warm(body)
     summary = report["summary"]
     metrics.add_metric("CacheWarmQueued", MetricUnit.Count, summary["queued"])
