@@ -99,6 +99,11 @@ class FakeBatches:
         if purpose != "batch":
             return _error(400, f"this fake only takes purpose 'batch', not {purpose!r}")
         filename, data = fields["file"]
+        file_id = self._keep_file(data, filename or "upload.jsonl", purpose)
+        return _json(_public(self.files[file_id]))
+
+    def _keep_file(self, data: bytes, filename: str, purpose: str) -> str:
+        """Store a file as the Files API would describe it; returns its id."""
         file_id = f"file-{next(self._ids)}"
         with self._lock:
             self.files[file_id] = {
@@ -106,12 +111,12 @@ class FakeBatches:
                 "object": "file",
                 "bytes": len(data),
                 "created_at": int(time.time()),
-                "filename": filename or "upload.jsonl",
+                "filename": filename,
                 "purpose": purpose,
                 "status": "processed",
                 "data": data,
             }
-        return _json(_public(self.files[file_id]))
+        return file_id
 
     def _file(self, file_id: str, content: bool) -> tuple[int, bytes, str]:
         found = self.files.get(file_id)
@@ -224,19 +229,7 @@ class FakeBatches:
         if not lines:
             return None
         data = "".join(json.dumps(line) + "\n" for line in lines).encode()
-        file_id = f"file-{next(self._ids)}"
-        with self._lock:
-            self.files[file_id] = {
-                "id": file_id,
-                "object": "file",
-                "bytes": len(data),
-                "created_at": int(time.time()),
-                "filename": f"{batch_id}_{kind}.jsonl",
-                "purpose": "batch_output",
-                "status": "processed",
-                "data": data,
-            }
-        return file_id
+        return self._keep_file(data, f"{batch_id}_{kind}.jsonl", "batch_output")
 
     def release(self) -> None:
         """Let held batches run at their next retrieval."""
