@@ -33,6 +33,9 @@ from .waiting import JobDurations, PollSchedule
 
 logger = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
+CLAIM_SETUP_SECONDS = 5.0
+"""How long a claim's job may take to appear: its owner stores the job right after
+claiming, so only a claim older than this whose job is missing is taken over."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class GenerationService:
                     extended=claim.extended,
                 )
             assert claim.job_id is not None
-            if self._store.peek(claim.job_id) is not None:
+            if self._job_appears(claim.job_id, claim.claimed_at):
                 self._record(hit=True, warm=warm)
                 return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
             if self._cache is not None and self._cache.take_over(
@@ -146,7 +149,15 @@ class GenerationService:
             ):
                 key = claim.key
                 break
-        job = self._create_job(request, job_id, key, keep_until)
+        try:
+            job = self._create_job(request, job_id, key, keep_until)
+        except Exception:
+            if key and self._cache is not None:  # identical requests must not wait for it
+                try:
+                    self._cache.release(key, job_id)
+                except Exception:
+                    logger.exception("could not release the claim of a job never stored")
+            raise
         if enqueue:
             try:
                 self._queue.send(job.id)
@@ -155,6 +166,23 @@ class GenerationService:
                 raise
         self._record(hit=False, warm=warm)
         return Submission(request.store_id, job_id=job_id)
+
+    def _job_appears(self, job_id: str, claimed_at: float) -> bool:
+        """Whether another caller's claimed job exists, or appears while its claim is young.
+
+        The claim is written before its job, so a caller that finds a claim a moment old
+        may read no job yet: it waits (short, growing pauses) until the job is stored or
+        the claim is ``CLAIM_SETUP_SECONDS`` old, rather than starting a second generation
+        of the same request.
+        """
+        pause = 0.02
+        while self._store.peek(job_id) is None:
+            left = claimed_at + CLAIM_SETUP_SECONDS - self._clock()
+            if left <= 0:
+                return False  # abandoned: its owner died between claiming and storing
+            self._sleep(min(pause, left))
+            pause = min(pause * 2, 0.5)
+        return True
 
     def _claim(
         self, request: GenerateRequest, job_id: str, warm: bool = False, keep_until: int = 0

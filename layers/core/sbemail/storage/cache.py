@@ -4,7 +4,9 @@ Entries live in the service table as ``cache#<storeId>#e<epoch>#<digest>``:
 
 - *pending* — a generation claimed the key (a conditional put, so exactly one caller
   wins); identical requests arriving meanwhile attach to that job instead of starting
-  their own;
+  their own. The claim records when it was made (``claimed_ms``): its job is stored
+  just after it, so the service waits a moment for a young claim's job and takes over
+  only a claim whose job never appeared (``GenerationService.admit``);
 - *ready* — the finished result, served until its TTL (default 10 minutes).
 
 The TTL is adaptive: every hit slides the entry's expiry to ``now + base TTL`` in one
@@ -147,7 +149,7 @@ class DynamoDBResponseCache:
         if warm and not self._mark_warm(key, str(item["job_id"])):
             # it was filled or released meanwhile
             return self.claim(key, job_id, warm, pending_until)
-        return Claim(key, job_id=str(item["job_id"]))
+        return Claim.pending(key, item)
 
     def take_over(
         self,
@@ -205,13 +207,15 @@ class DynamoDBResponseCache:
         batch, and identical requests must keep finding it meanwhile. Either way the
         job's ``fill`` replaces the claim, or its failure ``release``s it.
         """
-        expires_at = max(int(self._clock()) + self._pending_ttl, pending_until)
+        now = self._clock()
+        expires_at = max(int(now) + self._pending_ttl, pending_until)
         item = {
             "pk": key,
             "kind": "cache",
             "state": "pending",
             "job_id": job_id,
             "warm": warm,
+            "claimed_ms": int(now * 1000),
             "expires_at": expires_at,
         }
         try:

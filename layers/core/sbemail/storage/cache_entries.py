@@ -54,6 +54,16 @@ class Claim:
     result: dict[str, Any] | None = None
     extended: bool = False
     """A served ``result`` whose entry's life this claim extended."""
+    claimed_at: float = 0.0
+    """When another caller's pending claim was made (0: unknown, an older item). Its
+    owner stores the job just after claiming, so a young claim whose job is not readable
+    yet is still being set up, not abandoned."""
+
+    @classmethod
+    def pending(cls, key: str, item: dict[str, Any]) -> Claim:
+        """Another caller's pending claim, as its stored item describes it."""
+        claimed_at = int(item.get("claimed_ms", 0)) / 1000
+        return cls(key, job_id=str(item["job_id"]), claimed_at=claimed_at)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ class EntryHits:
         if item is None or int(item.get("expires_at", 0)) <= now:
             return None
         if item.get("state") == "pending":
-            return Claim(key, job_id=str(item["job_id"]))
+            return Claim.pending(key, item)
         entry = ReadyEntry.from_item(item)
         extended = self.touch(key, entry, warm=False)
         return None if extended is None else Claim(key, result=entry.result, extended=extended)
