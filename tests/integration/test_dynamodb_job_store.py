@@ -70,6 +70,25 @@ def test_saving_a_variant_twice_counts_it_once(store: DynamoDBJobStore) -> None:
     assert store.variants(job.id, 3) == {1: {"index": 1, "html": "<p>a</p>"}}
 
 
+def test_a_variant_saved_uncounted_is_counted_as_the_job_ends(store: DynamoDBJobStore) -> None:
+    completed, failed = new_job(total=3), new_job(total=2)
+    for job in (completed, failed):
+        store.create(job)
+        store.start(job.id)
+        store.save_variant(job.id, 0, {"html": "<p>a</p>"})
+    store.save_variant(completed.id, 2, {"html": "<p>c</p>"}, counted=False)
+    running = store.get(completed.id)
+    assert running is not None and running.done == 1  # the last one waits for the end
+    store.complete(completed.id, {}, done=[0, 2])  # one counted already: still once
+    store.save_variant(failed.id, 1, {"error": {"code": "x"}}, counted=False)
+    store.fail(failed.id, {"code": "generation_failed"}, done=[0, 1])
+    ended = (store.get(completed.id), store.get(failed.id))
+    assert [(job.status, job.done) for job in ended if job] == [
+        (JobStatus.COMPLETED, 2),
+        (JobStatus.FAILED, 2),
+    ]
+
+
 def test_a_finished_job_cannot_go_back(store: DynamoDBJobStore) -> None:
     job = new_job()
     store.create(job)

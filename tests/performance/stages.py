@@ -77,8 +77,8 @@ def stages_of_a_job(clock: StageClock) -> Iterator[None]:
             ),
             "queue": (SQSJobQueue, ("send",)),
             "model": (PooledContentModel, ("write",)),
-            # the gauge is observed through a method bound at build time: wrap the caller
-            "pool gauge": (PooledContentModel, ("_notify",)),
+            # the gauge's method is bound at build time: wrap the runner's call to it
+            "pool gauge": (runner.JobRunner, ("_report_sessions",)),
             "wait": (generate.GenerationService, ("wait",)),
             "AWS emulation": (BotocoreStubber, ("__call__",)),
         }

@@ -6,23 +6,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sbemail.content import PooledContentModel, SessionPool, Usage, WrittenCopy
-from sbemail.storage import Table
+from sbemail.content import OfflineContentModel, WrittenCopy
+from sbemail.domain import BlockLibrary, VariantBrief
+from sbemail.service import GenerationService, JobRunner
+from sbemail.storage import DynamoDBJobStore, Table
 from sbemail.storage.pool_gauge import GAUGE_KEY, PoolGauge
 
+from fakes.queues import RecordingQueue
+from samples import ROOT, sample_body
 
-class GatedModel:
-    """A content model whose writes wait until the test opens the gate."""
-
-    provider = "test"
-    model = "gated"
-    gate = threading.Event()
-    started = threading.Semaphore(0)
-
-    def write(self, brief: object) -> WrittenCopy:
-        type(self).started.release()
-        assert type(self).gate.wait(10)
-        return WrittenCopy(values={"brief": brief}, usage=Usage(1, 1, 0))
+LIBRARY = BlockLibrary.load(ROOT / "blocks")
 
 
 def test_the_gauge_adds_up_the_containers_sessions_in_use(fresh_table: Table, clock) -> None:  # type: ignore[no-untyped-def]
@@ -39,9 +32,32 @@ def test_the_gauge_adds_up_the_containers_sessions_in_use(fresh_table: Table, cl
         "utilization": round(4 / 14, 4),
         "containers": 2,
     }
+    second.change(-1)  # "two" is idle: written at once
+    assert api.snapshot()["activeThreads"] == 3
     first.change(-1)
-    second.change(-1)
-    assert api.snapshot()["activeThreads"] == 2
+    first.change(1)  # the release goes with the next change (net 0: no write at all)
+    first.change(-1)
+    assert api.snapshot()["activeThreads"] == 3  # two sessions freed, not yet written
+    first.change(-1)
+    first.change(-1)  # "one" is idle: everything it freed is written
+    assert api.snapshot()["activeThreads"] == 0
+
+
+def test_releases_while_others_are_busy_share_the_next_write(fresh_table: Table) -> None:
+    table = CountingTable(fresh_table)
+    gauge = PoolGauge(table, pool_size=10, container="job")  # type: ignore[arg-type]
+    reader = PoolGauge(fresh_table, pool_size=10, container="reader")
+    for _ in range(3):  # a job's three variants take their sessions
+        gauge.change(1)
+    assert (table.updates, reader.snapshot()["activeThreads"]) == (3, 3)
+    gauge.change(-1)  # they end one by one
+    gauge.change(-1)
+    assert table.updates == 3  # not written yet
+    gauge.change(1)  # another job's variant starts: one write carries -2 and +1
+    assert (table.updates, reader.snapshot()["activeThreads"]) == (4, 2)
+    gauge.change(-1)
+    gauge.change(-1)  # the container is idle
+    assert (table.updates, reader.snapshot()["activeThreads"]) == (5, 0)
 
 
 def test_a_container_not_seen_lately_stops_counting_and_is_forgotten(
@@ -75,33 +91,63 @@ def test_an_empty_gauge_reports_no_pools(fresh_table: Table) -> None:
     }
 
 
-def test_pooled_writes_move_the_gauge_while_they_run(fresh_table: Table) -> None:
-    worker = PoolGauge(fresh_table, pool_size=5, container="worker")
+class GatedWriter(OfflineContentModel):
+    """The offline writer, each write held until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.started = threading.Semaphore(0)
+
+    def write(self, brief: VariantBrief) -> WrittenCopy:
+        self.started.release()
+        assert self.gate.wait(10)
+        return super().write(brief)
+
+
+def test_a_running_job_holds_its_sessions_on_the_gauge(fresh_table: Table) -> None:
+    table = CountingTable(fresh_table)
+    worker = PoolGauge(table, pool_size=5, container="worker")  # type: ignore[arg-type]
     reader = PoolGauge(fresh_table, pool_size=5, container="reader")
-    model = PooledContentModel(SessionPool(GatedModel, size=5), provider="t", model="gated")
-    model.observe(worker.change)
-    GatedModel.gate.clear()
-    with ThreadPoolExecutor(max_workers=3) as executor:
-        futures = [executor.submit(model.write, n) for n in range(3)]
-        for _ in range(3):
-            assert GatedModel.started.acquire(timeout=10)
+    store = DynamoDBJobStore(fresh_table, ttl_seconds=300)
+    writer = GatedWriter()
+    queue = RecordingQueue()
+    GenerationService(LIBRARY, writer, store, queue).submit(sample_body("cedar"))
+    runner = JobRunner(LIBRARY, writer, store, concurrency=5, sessions=worker.change)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        run = executor.submit(runner.run, queue.sent[0])
+        for _ in range(3):  # the job's three variants are all writing
+            assert writer.started.acquire(timeout=10)
         during = reader.snapshot()
-        GatedModel.gate.set()
-        assert [f.result(timeout=10).values["brief"] for f in futures] == [0, 1, 2]
+        writer.gate.set()
+        assert run.result(timeout=30)["VariantsWritten"] == 3
     assert during["activeThreads"] == 3 and during["maxThreads"] == 5
     assert reader.snapshot()["activeThreads"] == 0
+    assert table.updates == 2  # once when the job took its sessions, once when it ended
 
 
-def test_a_failing_gauge_never_fails_the_variant() -> None:
+def test_a_failing_gauge_never_fails_a_job() -> None:
     class Broken:
         def update(self, *args: object, **kwargs: object) -> None:
             raise ConnectionError("table unreachable")
 
     gauge = PoolGauge(Broken(), pool_size=1)  # type: ignore[arg-type]
-    model = PooledContentModel(SessionPool(GatedModel, size=1), provider="t", model="gated")
-    model.observe(gauge.change)
-    GatedModel.gate.set()
-    assert model.write("brief").values == {"brief": "brief"}
+    gauge.change(1)  # logged, not raised: the job goes on
+    gauge.change(-1)
+
+
+class CountingTable:
+    """The table, counting the updates sent to it."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self.updates = 0
+
+    def update(self, *args: object, **kwargs: object) -> object:
+        self.updates += 1
+        return self._table.update(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get(self, *args: object, **kwargs: object) -> object:
+        return self._table.get(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class GatedTable:

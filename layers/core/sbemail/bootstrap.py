@@ -52,6 +52,7 @@ from .storage import (
     Table,
     TableSweeper,
 )
+from .storage.held_counts import HeldCounts
 from .storage.pool_gauge import PoolGauge
 
 
@@ -225,14 +226,15 @@ def _build_services() -> Services:
 
     content = build_content_model(settings, aws_client)
     pool_gauge = PoolGauge(table, settings.session_pool_size)  # threadPool across workers
-    content.observe(pool_gauge.change)
-    store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60)
+    held = HeldCounts(table)  # the container's counter changes, written together
+    store = DynamoDBJobStore(table, ttl_seconds=settings.store_ttl_minutes * 60, held=held)
     response_cache = DynamoDBResponseCache(
         table,
         ttl_seconds=settings.cache_ttl_minutes * 60,
         pending_ttl_seconds=settings.store_ttl_minutes * 60,
         max_local_entries=settings.cache_max_entries,
         max_ttl_seconds=round(settings.cache_max_ttl_hours * 3600),
+        held=held,
     )
     brands = build_brand_lookup(settings, table, aws_client)
     queue = SQSJobQueue(sqs, settings.queue_url)
@@ -257,6 +259,7 @@ def _build_services() -> Services:
         cache=response_cache,
         concurrency=settings.session_pool_size,
         unsubscribe_target=settings.unsubscribe_target,
+        sessions=pool_gauge.change,  # the workers' sessions in use, across containers
     )
     operations = OperationsService(
         store=store,

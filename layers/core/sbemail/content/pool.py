@@ -142,22 +142,12 @@ class PooledContentModel:
         self.warnings = tuple(warnings)
         self._totals: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._observers: list[Callable[[int], None]] = []
-
-    def observe(self, on_change: Callable[[int], None]) -> None:
-        """Call ``on_change(+1)`` when a session is taken and ``(-1)`` when given back
-        (the shared pool gauge: the stats route's container runs no model calls)."""
-        self._observers.append(on_change)
 
     def write(self, brief: VariantBrief) -> WrittenCopy:
         """Write on a free session (``SessionPoolTimeoutError`` if none frees up in time)."""
         try:
             with self.pool.session() as session:
-                self._notify(1)
-                try:
-                    written = session.write(brief)
-                finally:
-                    self._notify(-1)
+                written = session.write(brief)
         except ContentError as error:
             self._count(failures=1, attempts=error.attempts, retries=error.retries)
             raise
@@ -191,10 +181,6 @@ class PooledContentModel:
         keys = ("written", "failures", "attempts", "retries", "corrections")
         with self._lock:
             return {key: self._totals[key] for key in keys}
-
-    def _notify(self, delta: int) -> None:
-        for on_change in self._observers:
-            on_change(delta)
 
     def _count(self, **amounts: int) -> None:
         with self._lock:

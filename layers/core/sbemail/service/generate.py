@@ -56,6 +56,9 @@ class Submission:
     coalesced: bool = False
     extended: bool = False
     """The cached ``result``'s entry now lives longer (adaptive TTL)."""
+    job: Job | None = None
+    """The job as submitting left or found it, so a caller that does not wait for it
+    need not read it again (``wait``'s ``seen``)."""
 
 
 class GenerationService:
@@ -141,9 +144,10 @@ class GenerationService:
                     extended=claim.extended,
                 )
             assert claim.job_id is not None
-            if self._job_appears(claim.job_id, claim.claimed_at):
+            joined = self._job_appears(claim.job_id, claim.claimed_at)
+            if joined is not None:
                 self._record(hit=True, warm=warm)
-                return Submission(request.store_id, job_id=claim.job_id, coalesced=True)
+                return Submission(request.store_id, claim.job_id, coalesced=True, job=joined)
             if self._cache is not None and self._cache.take_over(
                 claim.key, claim.job_id, job_id, warm, pending_until=keep_until
             ):
@@ -165,10 +169,11 @@ class GenerationService:
                 self.unqueue(job.id)
                 raise
         self._record(hit=False, warm=warm)
-        return Submission(request.store_id, job_id=job_id)
+        return Submission(request.store_id, job_id=job_id, job=job)
 
-    def _job_appears(self, job_id: str, claimed_at: float) -> bool:
-        """Whether another caller's claimed job exists, or appears while its claim is young.
+    def _job_appears(self, job_id: str, claimed_at: float) -> Job | None:
+        """Another caller's claimed job (without its request) if it exists, or appears
+        while its claim is young; ``None`` if it never did.
 
         The claim is written before its job, so a caller that finds a claim a moment old
         may read no job yet: it waits (short, growing pauses) until the job is stored or
@@ -176,13 +181,13 @@ class GenerationService:
         of the same request.
         """
         pause = 0.02
-        while self._store.peek(job_id) is None:
+        while (job := self._store.peek(job_id)) is None:
             left = claimed_at + CLAIM_SETUP_SECONDS - self._clock()
             if left <= 0:
-                return False  # abandoned: its owner died between claiming and storing
+                return None  # abandoned: its owner died between claiming and storing
             self._sleep(min(pause, left))
             pause = min(pause * 2, 0.5)
-        return True
+        return job
 
     def _claim(
         self, request: GenerateRequest, job_id: str, warm: bool = False, keep_until: int = 0
@@ -264,8 +269,13 @@ class GenerationService:
             raise JobUnavailableError(job_id)
         return job
 
-    def wait(self, job_id: str, seconds: float, arrived: float | None = None) -> Job:
+    def wait(
+        self, job_id: str, seconds: float, arrived: float | None = None, seen: Job | None = None
+    ) -> Job:
         """The job once it ends, or its latest state when the wait is over.
+
+        ``seen`` is the job as the caller last saw it (``Submission.job``): the wait starts
+        from it instead of reading the job, so a caller that does not wait reads nothing.
 
         The wait is a deadline counted from the request's arrival (``arrived``, on this
         service's clock; default now), never more than ``max_wait_seconds`` after it: time
@@ -280,7 +290,7 @@ class GenerationService:
         now = self._clock()
         start = now if arrived is None else min(arrived, now)
         deadline = start + max(0.0, min(seconds, self._settings.max_wait_seconds))
-        job = self.progress(job_id)
+        job = seen if seen is not None and seen.id == job_id else self.progress(job_id)
         read_time = max(0.0, self._clock() - now)
         schedule = PollSchedule(self._durations.typical(job.total))
         born = job.created_at if 0 < job.created_at <= now else start

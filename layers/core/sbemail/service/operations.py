@@ -50,7 +50,7 @@ class OperationsService:
         return {
             "timestamp": datetime.fromtimestamp(self._clock(), UTC).isoformat(),
             "store": {
-                "totalEntries": self._store.live_counter.live(),
+                "totalEntries": self._store.live(),
                 "maxEntries": self._limits.store_max_entries,
                 "ttlMinutes": self._limits.store_ttl_minutes,
             },

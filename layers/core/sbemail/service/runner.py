@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from ..content import ContentModel
 from ..domain import BlockLibrary, GenerateRequest, Theme, VariantBrief, plan_briefs, resolve_theme
@@ -39,6 +39,7 @@ class JobRunner:
         concurrency: int = 10,
         unsubscribe_target: str = "*|UNSUB|*",
         clock: Callable[[], float] = time.time,
+        sessions: Callable[[int], None] | None = None,
     ) -> None:
         self._library = library
         self._content = content
@@ -47,6 +48,11 @@ class JobRunner:
         self._concurrency = concurrency  # variants written at once (the model's pool size)
         self._unsubscribe = unsubscribe_target
         self._clock = clock
+        # Told how many model sessions a job takes (+n) and gives back (-n): the shared
+        # pool gauge. Once per job, not per variant: a job's variants take and give back
+        # their sessions at nearly the same moments (a job lasts about as long as its
+        # slowest variant), and the worker never runs more jobs than its sessions allow.
+        self._sessions = sessions
 
     def run(
         self,
@@ -126,7 +132,7 @@ class JobRunner:
             # the variants share their brand's placeholder values: worked out once
             shared = SharedBrandContext(request.brand, theme, self._unsubscribe, todo[0].facts)
             workers = max(1, min(self._concurrency, len(todo)))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            with self._sessions_taken(workers), ThreadPoolExecutor(max_workers=workers) as pool:
                 # Each variant is stored the moment it is made, whichever finishes first:
                 # its progress (and a streaming caller's event) does not wait for others.
                 pending = {
@@ -135,7 +141,8 @@ class JobRunner:
                 }
                 for future in as_completed(pending):
                     index, payload = pending[future].variant_index, future.result()
-                    self._store.save_variant(job_id, index, payload, **kept(job))
+                    last = len(made) == len(pending) - 1  # counted by ``complete``
+                    self._store.save_variant(job_id, index, payload, counted=not last, **kept(job))
                     variants[index] = payload
                     made.append(payload)
         warnings = list(content.warnings)
@@ -154,7 +161,7 @@ class JobRunner:
     ) -> None:
         """Complete (or fail) the job from its variants, and cache the result."""
         if not any("html" in v for v in variants.values()):
-            self._store.fail(job.id, failure_document(variants), **kept(job))
+            self._store.fail(job.id, failure_document(variants), done=variants, **kept(job))
             release_claim(self._cache, job)
             return
         summary: dict[str, Any] = {
@@ -166,7 +173,9 @@ class JobRunner:
         if warnings:
             summary["warnings"] = warnings
         try:
-            self._store.complete(job.id, summary, **kept(job))
+            # every stored variant counts (the last was saved uncounted, and a crashed
+            # attempt may have stored one it did not count): a set, so none twice
+            self._store.complete(job.id, summary, done=variants, **kept(job))
         except JobStateError:
             return  # another delivery finished it first
         if self._cache is not None and job.cache_key:
@@ -176,6 +185,19 @@ class JobRunner:
                 self._cache.fill(job.cache_key, job.id, document)
             except Exception:
                 logger.exception("could not cache the result of job %s", job.id)
+
+    @contextlib.contextmanager
+    def _sessions_taken(self, count: int) -> Iterator[None]:
+        """Report ``count`` sessions in use for the block's duration (see ``sessions``)."""
+        self._report_sessions(count)
+        try:
+            yield
+        finally:
+            self._report_sessions(-count)
+
+    def _report_sessions(self, change: int) -> None:
+        if self._sessions is not None:
+            self._sessions(change)
 
     def _variant(
         self,
@@ -197,7 +219,11 @@ def release_claim(cache: DynamoDBResponseCache | None, job: Job) -> None:
             logger.exception("could not release the cache claim of job %s", job.id)
 
 
-def kept(job: Job | None) -> dict[str, int]:
+class Kept(TypedDict, total=False):
+    keep_until: int
+
+
+def kept(job: Job | None) -> Kept:
     """``keep_until`` for the store's writes, given only for a job that has one (other
     stores of the port may predate it)."""
     return {"keep_until": job.keep_until} if job is not None and job.keep_until else {}

@@ -28,7 +28,7 @@ same few calls at any size; old entries become unreachable at once in the cleari
 container, within ``EPOCH_MEMO_SECONDS`` in the others, and are swept later. Hits and
 misses are atomic counters shared by all containers, so the hit rate is the service's
 own; they and the live-entry counters' moves are held per container and written
-together (``cache_usage.HeldCounts``), not on each hit.
+together (``held_counts.HeldCounts``), not on each hit.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from typing import Any
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
 from .cache_hits import EntryHits
 from .cache_usage import (
-    HeldCounts,
     LiveEntryCounters,
     distributions,
     hit_class,
@@ -51,6 +50,7 @@ from .cache_usage import (
 )
 from .cache_usage import window_keys as minute_window_keys
 from .dynamodb import pack
+from .held_counts import HeldCounts
 from .table import ConditionFailedError, Table
 
 REQUESTS_KEY = "counter#cache-requests"
@@ -71,6 +71,7 @@ class DynamoDBResponseCache:
         max_local_entries: int,
         clock: Callable[[], float] = time.time,
         max_ttl_seconds: int = DEFAULT_MAX_TTL_SECONDS,
+        held: HeldCounts | None = None,
     ) -> None:
         if max_ttl_seconds < ttl_seconds:
             raise ValueError("the maximum cache TTL must not be below the base TTL")
@@ -83,7 +84,8 @@ class DynamoDBResponseCache:
         self._lock = threading.Lock()
         self._counters = LiveEntryCounters(table, ttl_seconds, max_ttl_seconds, clock)
         self._epoch_memo: tuple[int, float] | None = None  # (epoch, when read)
-        self._held = HeldCounts(table, clock)  # hits, misses and moves, written together
+        # hits, misses and live-entry moves, written together (shared with the job store)
+        self._held = held or HeldCounts(table, clock)
         self._hits = EntryHits(
             table, ttl_seconds, max_local_entries, self._counters, self._held, clock
         )
@@ -263,9 +265,8 @@ class DynamoDBResponseCache:
             return False
         if claim.get("warm") and self._promote(key, job_id, cap_at):
             expires_at = cap_at
-        self._counters.counter(epoch_of(key), capped=expires_at >= cap_at).add(
-            expires_at, 1, hit_class(0)
-        )
+        counter = self._counters.counter(epoch_of(key), capped=expires_at >= cap_at)
+        self._held.add(counter.increment(expires_at, 1, hit_class(0)))
         self._hits.remember(key, ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now))
         return True
 

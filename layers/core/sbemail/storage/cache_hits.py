@@ -17,7 +17,8 @@ from typing import Any
 from cachetools import TTLCache
 
 from .cache_entries import Claim, ReadyEntry, epoch_of
-from .cache_usage import HeldCounts, LiveEntryCounters, hit_class
+from .cache_usage import LiveEntryCounters, hit_class
+from .held_counts import HeldCounts
 from .table import ConditionFailedError, Table
 
 TOUCH_INTERVAL_SECONDS = 10

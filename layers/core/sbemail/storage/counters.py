@@ -102,6 +102,13 @@ class ExpiryBuckets:
                 values={":minus": -1, ":one": 1},
             )
 
+    def moves(self, old_expiry: float, new_expiry: float) -> list[tuple[str, dict[str, int], int]]:
+        """What ``move`` would write (no class change), for a caller that writes it later
+        with others (``increment``): nothing when both expiries share a bucket."""
+        if self._bucket(old_expiry) == self._bucket(new_expiry):
+            return []
+        return [self.increment(old_expiry, -1), self.increment(new_expiry, 1)]
+
     def keys(self) -> list[str]:
         """The counters that may hold live items now (read them in one batch)."""
         now = self._clock()

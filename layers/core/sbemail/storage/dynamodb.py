@@ -14,11 +14,12 @@ import json
 import math
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from .counters import ExpiryBuckets
+from .held_counts import HeldCounts
 from .jobs import Job, JobLeasedError, JobNotFoundError, JobStateError, JobStatus
 from .table import ConditionFailedError, Table
 
@@ -59,14 +60,38 @@ def unpack(blob: Any) -> Any:
     return json.loads(zlib.decompress(bytes(raw)))
 
 
+def _counting(done: Iterable[int], values: dict[str, Any]) -> str:
+    """The clause that counts variants ``done`` into a job's progress as it ends (an
+    ``ADD`` to a set: none counts twice), its value put in ``values``; "" for none."""
+    indexes = set(done)
+    if not indexes:
+        return ""
+    values[":idx"] = indexes
+    return "ADD done_indexes :idx "
+
+
 class DynamoDBJobStore:
     """``JobStore`` on the service's DynamoDB table."""
 
-    def __init__(self, table: Table, ttl_seconds: int, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        table: Table,
+        ttl_seconds: int,
+        clock: Callable[[], float] = time.time,
+        held: HeldCounts | None = None,
+    ):
         self._table = table
         self._ttl = ttl_seconds
         self._clock = clock
         self.live_counter = ExpiryBuckets(table, "jobs", ttl_seconds, clock=clock)
+        # The live count's changes are held with the container's other counts (one write
+        # per counter per interval, off the request's path); without them, written at once.
+        self._held = held or HeldCounts(table, clock, interval=0.0)
+
+    def live(self) -> int:
+        """Jobs live now (``stats``): this container's held count changes first."""
+        self._held.flush()
+        return self.live_counter.live()
 
     def _expiry(self, keep_until: int = 0) -> int:
         return max(int(self._clock()) + self._ttl, keep_until)
@@ -92,7 +117,7 @@ class DynamoDBJobStore:
         except ConditionFailedError as error:
             raise JobStateError(f"job {job.id} already exists") from error
         if not job.keep_until:  # the live count covers jobs on the store's TTL
-            self.live_counter.add(expires_at)
+            self._held.add(self.live_counter.increment(expires_at))
 
     def get(self, job_id: str) -> Job | None:
         return self._job(job_id, self._table.get(job_key(job_id)))
@@ -184,7 +209,12 @@ class DynamoDBJobStore:
             )
 
     def save_variant(
-        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+        self,
+        job_id: str,
+        index: int,
+        payload: dict[str, Any],
+        keep_until: int = 0,
+        counted: bool = True,
     ) -> None:
         self._table.put(
             {
@@ -194,6 +224,8 @@ class DynamoDBJobStore:
                 "expires_at": self._expiry(keep_until),
             }
         )
+        if not counted:  # the job's last variant: ``complete`` counts it, one write fewer
+            return
         # ADD to a set is idempotent: a redelivered variant does not count twice.
         self._update(
             job_id,
@@ -212,25 +244,39 @@ class DynamoDBJobStore:
             if int(item.get("expires_at", 0)) > now
         }
 
-    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
+    def complete(
+        self,
+        job_id: str,
+        summary: dict[str, Any],
+        keep_until: int = 0,
+        done: Iterable[int] = (),
+    ) -> None:
+        values: dict[str, Any] = {
+            ":completed": JobStatus.COMPLETED.value,
+            ":running": JobStatus.RUNNING.value,
+            ":summary": json.dumps(summary, separators=(",", ":")),
+        }
         self._update(
             job_id,
-            "SET #s = :completed, summary = :summary",
+            _counting(done, values) + "SET #s = :completed, summary = :summary",
             "attribute_exists(pk) AND #s = :running",
-            {
-                ":completed": JobStatus.COMPLETED.value,
-                ":running": JobStatus.RUNNING.value,
-                ":summary": json.dumps(summary, separators=(",", ":")),
-            },
+            values,
             keep_until=keep_until,
         )
 
-    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
+    def fail(
+        self,
+        job_id: str,
+        error: dict[str, Any],
+        keep_until: int = 0,
+        done: Iterable[int] = (),
+    ) -> None:
+        values: dict[str, Any] = {":error": json.dumps(error), **_FINAL_VALUES}
         self._update(
             job_id,
-            "SET #s = :failed, #e = :error",
+            _counting(done, values) + "SET #s = :failed, #e = :error",
             _NOT_FINAL,
-            {":error": json.dumps(error), **_FINAL_VALUES},
+            values,
             names={"#e": "error"},
             keep_until=keep_until,
         )
@@ -267,5 +313,5 @@ class DynamoDBJobStore:
             action = expression.split()[1]
             raise JobStateError(f"job {job_id}: {action} not allowed in its state") from error
         if "expires_at" in old and not keep_until:
-            self.live_counter.move(float(old["expires_at"]), new_expiry)
+            self._held.add(*self.live_counter.moves(float(old["expires_at"]), new_expiry))
         return old

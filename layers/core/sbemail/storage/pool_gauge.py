@@ -3,17 +3,22 @@
 A container's ``SessionPool`` knows only its own sessions, and the API container that
 answers ``/api/email/stats`` runs no model calls at all, so its pool says nothing about
 the service. Each container that writes copy therefore keeps its figures in one shared
-item, ``gauge#pools``: an atomic ``ADD`` of +1/-1 to its own active count when a session
-is taken or given back (order-free, so concurrent updates never lose a count), with its
-pool size and the time it was last seen. ``snapshot`` reads that one item and sums the
-containers seen within ``fresh_seconds``; a container that died mid-call stops counting
-once it is stale, and its attributes are removed then so the item stays small.
+item, ``gauge#pools``: an atomic ``ADD`` to its own active count when a job takes its
+sessions (+n, one per variant it writes at once) and gives them back (-n) — once per
+job, not per variant (``JobRunner``'s ``sessions``) — order-free, so concurrent updates
+never lose a count, with its pool size and the time it was last seen. ``snapshot`` reads
+that one item and sums the containers seen within ``fresh_seconds``; a container that
+died mid-job stops counting once it is stale, and its attributes are removed then so
+the item stays small.
 
-The variants of a job take and give back their sessions at nearly the same moments, so
-a container's changes are coalesced: while one write is on its way, the changes that
-arrive meanwhile are summed and sent by that same writer in one more write (a +1 and a
--1 in one round cancel and cost none). ``change`` still returns only once its own
-change is in the table, as before; it just shares the write.
+A container's changes are coalesced: while one write is on its way, the changes that
+arrive meanwhile (the jobs of one SQS batch start together) are summed and sent by that
+same writer in one more write (a +n and a -n in one round cancel and cost none).
+``change`` still returns only once its own change is in the table; it just shares the
+write. Sessions given back while others of the container are still busy are not written
+on their own: they go with the container's next change, at the latest the one that
+leaves it idle. The price is that while another job runs the gauge may count sessions
+just freed (never more than the container's pool, never once it is idle).
 """
 
 from __future__ import annotations
@@ -53,15 +58,20 @@ class PoolGauge:
         self._open = 1  # the round taking changes now
         self._sent = 0  # the last round written (or given up on)
         self._writing = False
+        self._active = 0  # sessions in use here, the unwritten releases included
 
     def change(self, delta: int) -> None:
         """Sessions in use here changed by ``delta`` (+1 taken, -1 given back).
 
-        Returns once the change is written, alone or with those of other threads.
+        Returns once the change is written, alone or with those of other threads; a
+        release while other sessions here are busy returns at once (a later write takes it).
         Best effort: a failed write is logged, never raised into a caller's variant.
         """
         with self._round:
+            self._active += delta
             self._pending += delta
+            if delta < 0 and self._active > 0:  # others still busy: goes with a later write
+                return
             self._changed = True
             mine = self._open
             if self._writing:  # the writer on its way sends this round next

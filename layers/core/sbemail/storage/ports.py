@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from .jobs import Job
@@ -42,15 +43,34 @@ class JobStore(Protocol):
         """End ``holder``'s lease early (its attempt failed); another's is left alone."""
 
     def save_variant(
-        self, job_id: str, index: int, payload: dict[str, Any], keep_until: int = 0
+        self,
+        job_id: str,
+        index: int,
+        payload: dict[str, Any],
+        keep_until: int = 0,
+        counted: bool = True,
     ) -> None:
-        """Store one finished variant; saving the same index twice keeps one copy."""
+        """Store one finished variant; saving the same index twice keeps one copy.
+        ``counted=False`` leaves the job's progress to the ``complete`` that follows."""
 
     def variants(self, job_id: str, total: int) -> dict[int, dict[str, Any]]:
         """The variants saved so far, by index."""
 
-    def complete(self, job_id: str, summary: dict[str, Any], keep_until: int = 0) -> None:
-        """Mark a running job completed (``JobStateError`` if it already ended)."""
+    def complete(
+        self,
+        job_id: str,
+        summary: dict[str, Any],
+        keep_until: int = 0,
+        done: Iterable[int] = (),
+    ) -> None:
+        """Mark a running job completed (``JobStateError`` if it already ended), its
+        progress counting the variants ``done`` too."""
 
-    def fail(self, job_id: str, error: dict[str, Any], keep_until: int = 0) -> None:
-        """Mark a job failed unless it already ended."""
+    def fail(
+        self,
+        job_id: str,
+        error: dict[str, Any],
+        keep_until: int = 0,
+        done: Iterable[int] = (),
+    ) -> None:
+        """Mark a job failed unless it already ended (``done`` as for ``complete``)."""

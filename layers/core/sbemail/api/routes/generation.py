@@ -70,7 +70,8 @@ def generate(prefer: PreferHeader = None, stream: StreamFlag = None) -> Response
         return json_response(200, submission.result)
     assert submission.job_id is not None
     wait = parse_prefer_wait(prefer, services().settings.default_wait_seconds)
-    job = generation.wait(submission.job_id, wait, arrived=arrived)  # deadline from arrival
+    # the deadline counts from arrival; the job as submitting saw it saves a first read
+    job = generation.wait(submission.job_id, wait, arrived=arrived, seen=submission.job)
     if job.status.value == "completed":
         return json_response(200, answered_result(generation.result(job), submission.coalesced))
     if job.status.value == "failed":
