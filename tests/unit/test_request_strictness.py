@@ -12,7 +12,7 @@ import pytest
 
 from sbemail.domain import BrandData
 from sbemail.domain.brand import MAX_SOCIAL_LINKS
-from sbemail.domain.safety import public_host, safe_url
+from sbemail.domain.web_addresses import public_host, safe_url
 from sbemail.service import InvalidRequestError, parse_request
 from sbemail.service.requests import MAX_DETAILS
 

@@ -23,14 +23,8 @@ from sbemail.domain.merge_tags import (
     with_fallback,
 )
 from sbemail.domain.rendering import UNSUBSCRIBE_MERGE_TAG, LinkPolicy
-from sbemail.domain.safety import (
-    clean_text,
-    envelope_text,
-    escape_text,
-    host_allowed,
-    neutralise_template_syntax,
-    safe_url,
-)
+from sbemail.domain.safety import clean_text, envelope_text, escape_text, neutralise_template_syntax
+from sbemail.domain.web_addresses import host_allowed, safe_url
 
 from samples import library
 

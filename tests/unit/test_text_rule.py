@@ -25,7 +25,8 @@ import pytest
 from sbemail.content import OfflineContentModel
 from sbemail.content.ports import WrittenCopy
 from sbemail.domain import GenerateRequest, VariantBrief, plan_briefs, resolve_theme
-from sbemail.domain.safety import clean_text, envelope_text, escape_text, safe_url
+from sbemail.domain.safety import clean_text, envelope_text, escape_text
+from sbemail.domain.web_addresses import safe_url
 from sbemail.service.variants import write_variant
 
 from fakes.hostile import INVISIBLE, TEMPLATE_PAYLOADS, TEMPLATE_PLANTED, template_request

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from .safety import host_allowed, safe_url
+from .web_addresses import host_allowed, safe_url
 
 #
 # Mail clients turn ``evil.example``, ``www.evil.example`` and ``x@evil.example`` into

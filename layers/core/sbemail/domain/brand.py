@@ -6,7 +6,7 @@ extra fields are accepted and dropped, so a profile can be passed on as it comes
 What is used is read strictly and bounded: every string has a maximum length, every list
 a maximum count (fonts 10, products 6, social links 20 with names of at most 40
 characters), a price is text or a finite number (never a bool), ``customHeroImage`` a
-JSON bool. The store's address must be on a public host name (``safety.public_host``).
+JSON bool. The store's address must be on a public host name (``web_addresses.public_host``).
 The other URLs and the colours are checked where a request is read
 (``models.GenerateRequest``): a profile held on its own stays tolerant of values the
 renderer drops.
@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .brand_profiles import from_profile
-from .safety import host_of, safe_url
+from .web_addresses import host_of, safe_url
 
 MAX_FREE_TEXT = 600
 MAX_PRODUCTS = 6
@@ -161,7 +161,7 @@ class BrandData(Lenient):
 def store_hosts(brand: BrandData) -> frozenset[str]:
     """The store's own hosts: its site's host and that host's ``www.`` twin.
 
-    Subdomains count as well wherever hosts are compared (``safety.host_allowed``), so
+    Subdomains count as well wherever hosts are compared (``web_addresses.host_allowed``), so
     ``blog.store.example`` is the store's; a social profile or a marketplace is not.
     """
     host = host_of(brand.store_url).rstrip(".")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from .brand import BrandData
-from .safety import escape_text, safe_url
+from .safety import escape_text
 from .theme import Theme
+from .web_addresses import safe_url
 
 UNSUBSCRIBE_MERGE_TAG = "*|UNSUB|*"
 _MERGE_TAG = re.compile(

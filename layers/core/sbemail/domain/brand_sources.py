@@ -5,7 +5,7 @@ A fetched profile is text from a third party, so it is held to the rules caller 
 meets: every text passes the text rule (``safety.clean_text``: nothing invisible, no
 template syntax) and is cut to the bound ``BrandData`` sets at a sentence or word
 boundary (``copy_review.fit``), rather than refused; a link or image survives only as a
-public web address (``safety.safe_url``), a colour only when the themes can read it.
+public web address (``web_addresses.safe_url``), a colour only when the themes can read it.
 Whatever is missing stays missing: a profile with nothing but a domain still makes a
 usable brand (named after its domain).
 
@@ -26,7 +26,8 @@ from .brand import MAX_FONTS, MAX_URL, Address, BrandData
 from .contrast import normalise_colour
 from .copy_review import fit, normalise
 from .copywriting import CopyForm
-from .safety import clean_text, host_of, public_host, safe_url
+from .safety import clean_text
+from .web_addresses import host_of, public_host, safe_url
 
 MAX_DOMAIN = 253
 MAX_LISTED = 20

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .brand import BrandData
 from .brand_markup import home_url
 from .facts import EmailFacts
-from .safety import host_of, safe_url
+from .web_addresses import host_of, safe_url
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ own hosts.
 
 At the edge the request is read strictly: every string and list has a bound, a number
 is never a bool (``variants: true`` is refused, not read as 1), every URL of the brand
-(logo, banner, products, social links) passes ``safety.safe_url`` (public host names
+(logo, banner, products, social links) passes ``web_addresses.safe_url`` (public host names
 only: no IP address, no ``localhost``, no look-alike mixing scripts), and a brand colour
 is one the themes can read (``contrast.normalise_colour``) or blank. A colour that is
 not is refused (400 naming the field) at any length, rather than silently replaced by
@@ -20,7 +20,6 @@ can never break rendering.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -44,8 +43,8 @@ from .brand import (
 )
 from .contrast import normalise_colour
 from .language import detect_language
-from .merge_tags import MAX_MERGE_TAG_CHARS, is_merge_tag, is_plain_text
-from .safety import safe_url
+from .request_facts import Offer, Personalization, Story, blank_as_none, web_link
+from .web_addresses import safe_url
 
 MAX_BRIEF_CHARS = 20_000
 """Hard ceiling on ``userContext``; the configured cap (default 4,000) is enforced when
@@ -60,12 +59,6 @@ and ``_ . : -``, as the API document says. Not ``\\w``, which takes every script
 letters and digits: a store id partitions jobs and cache keys and travels in status
 URLs, where look-alike letters from other scripts would pass for one another."""
 
-_OFFER_CODE = re.compile(r"[\w-]+")
-_ISO_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
-    re.IGNORECASE | re.ASCII,
-)
 # RFC 5646 language tag (without the grandfathered irregular forms): language[-extlang]
 # [-script][-region](-variant)*(-extension)*[-privateuse], or a private-use tag alone.
 _BCP47 = re.compile(
@@ -93,111 +86,6 @@ class EmailType(StrEnum):
     def namespace(self) -> str:
         """Folder/namespace of this type's blocks in the library."""
         return self.value.lower()
-
-
-def _blank_as_none(value: Any) -> Any:
-    """Callers send ``""`` or ``null`` for a fact they do not have: both mean absent."""
-    return None if value is None or (isinstance(value, str) and not value.strip()) else value
-
-
-def _web_link(value: str | None) -> str | None:
-    if value is not None and safe_url(value) is None:
-        raise PydanticCustomError("url", PUBLIC_URL_MESSAGE)
-    return value
-
-
-class Offer(Lenient):
-    """What the email offers: described in words, optionally a code, an end, terms, a page."""
-
-    description: str = Field(min_length=1, max_length=300)
-    code: str | None = Field(default=None, min_length=1, max_length=40)
-    ends_at: str | None = Field(default=None, alias="endsAt", max_length=40)
-    terms: str | None = Field(default=None, max_length=300)
-    url: str | None = Field(default=None, max_length=MAX_URL)
-
-    @field_validator("code", "ends_at", "terms", "url", mode="before")
-    @classmethod
-    def _blank(cls, value: Any) -> Any:
-        return _blank_as_none(value)
-
-    @field_validator("code")
-    @classmethod
-    def _typeable_code(cls, value: str | None) -> str | None:
-        """A code is typed at checkout: letters, digits, ``-`` and ``_`` only."""
-        if value is not None and not _OFFER_CODE.fullmatch(value):
-            raise PydanticCustomError("offer_code", "only letters, digits, '-' and '_'")
-        return value
-
-    @field_validator("ends_at")
-    @classmethod
-    def _iso_8601(cls, value: str | None) -> str | None:
-        """The caller's own string is kept (it is shown and quoted as given), if it parses."""
-        if value is None:
-            return None
-        if _ISO_DATE.fullmatch(value):
-            try:
-                if len(value) == 10:
-                    date.fromisoformat(value)
-                else:
-                    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-                return value
-            except ValueError:
-                pass
-        raise PydanticCustomError("iso_8601", "must be an ISO 8601 date or date-time")
-
-    @field_validator("url")
-    @classmethod
-    def _link(cls, value: str | None) -> str | None:
-        return _web_link(value)
-
-
-class Story(Lenient):
-    """One story of a newsletter, in the caller's words."""
-
-    title: str | None = Field(default=None, max_length=120)
-    summary: str = Field(min_length=1, max_length=1000)
-    url: str | None = Field(default=None, max_length=MAX_URL)
-
-    @field_validator("title", "url", mode="before")
-    @classmethod
-    def _blank(cls, value: Any) -> Any:
-        return _blank_as_none(value)
-
-    @field_validator("url")
-    @classmethod
-    def _link(cls, value: str | None) -> str | None:
-        return _web_link(value)
-
-
-class Personalization(Lenient):
-    """The reader's first name: the sending platform's merge tag, and words to use without.
-
-    The merge tag is the only template syntax that may reach an email, and only in the
-    exact forms ``merge_tags.MERGE_TAG_PATTERNS`` lists.
-    """
-
-    first_name: str = Field(alias="firstName", min_length=1, max_length=MAX_MERGE_TAG_CHARS)
-    fallback: str = Field(default="", max_length=40)
-
-    @field_validator("first_name")
-    @classmethod
-    def _known_merge_tag(cls, value: str) -> str:
-        if not is_merge_tag(value):
-            raise PydanticCustomError(
-                "merge_tag",
-                "must be a first-name merge tag of a known email platform, "
-                "e.g. *|FNAME|* or {{ first_name }}",
-            )
-        return value
-
-    @field_validator("fallback")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        if not is_plain_text(value):
-            raise PydanticCustomError(
-                "plain_text", "must be plain text, without markup or template syntax"
-            )
-        return value
 
 
 def is_store_id(value: object) -> bool:
@@ -236,7 +124,7 @@ class GenerateRequest(Lenient):
     @field_validator("offer", "cart_url", "language", "personalization", mode="before")
     @classmethod
     def _blank(cls, value: Any) -> Any:
-        return None if value == {} else _blank_as_none(value)
+        return None if value == {} else blank_as_none(value)
 
     @field_validator("stories", mode="before")
     @classmethod
@@ -246,7 +134,7 @@ class GenerateRequest(Lenient):
     @field_validator("cart_url")
     @classmethod
     def _link(cls, value: str | None) -> str | None:
-        return _web_link(value)
+        return web_link(value)
 
     @field_validator("language")
     @classmethod

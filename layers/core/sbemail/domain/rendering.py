@@ -1,7 +1,7 @@
 """Rendering a variant: fill the blocks, wrap them in a document, compile, derive text.
 
 Values enter markup only here and only escaped (``safety.escape_text``); links and
-images only through ``safety.safe_url`` and the brand's ``LinkPolicy``. The few
+images only through ``web_addresses.safe_url`` and the brand's ``LinkPolicy``. The few
 context values that are markup (``*_markup``) are built by ``brand_markup`` from
 already-validated parts and never come from the copy.
 """
@@ -24,8 +24,9 @@ from .layouts import Layout
 from .links import LinkPolicy, position_link
 from .merge_tags import with_fallback
 from .plain_text import to_text
-from .safety import escape_text, safe_url
+from .safety import escape_text
 from .theme import Theme
+from .web_addresses import safe_url
 
 __all__ = [
     "GMAIL_CLIP_BYTES",
