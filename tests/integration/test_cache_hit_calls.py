@@ -7,6 +7,7 @@ miss counters are written with the container's other counts, not per request.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -136,3 +137,39 @@ def test_a_clear_is_seen_at_once_here_and_within_a_second_elsewhere(
     clock.now += 1
     assert other.key("store-a", "d1") != key
     assert other.claim(other.key("store-a", "d1"), "job-new").owner
+
+
+def test_the_container_keeps_results_within_its_byte_budget(fresh_table: Table, clock) -> None:
+    results = {digest: {"emails": [digest * 2000]} for digest in ("d1", "d2", "d3", "d4")}
+    size = len(json.dumps(results["d1"], separators=(",", ":")))  # each result's weight
+    worker = DynamoDBResponseCache(  # room for two results, though 50 entries are allowed
+        fresh_table, BASE, 300, max_local_entries=50, clock=clock, max_local_bytes=2 * size + 10
+    )
+    keys = {}
+    for digest, result in results.items():
+        keys[digest] = worker.key("store-a", digest)
+        assert worker.claim(keys[digest], f"job-{digest}").owner
+        assert worker.fill(keys[digest], f"job-{digest}", result)
+    clock.now += 1
+    worker.record(hit=False)  # a busy container: its counts are held, not written
+    # the two newest are held; the two oldest went from memory (not from the table)
+    for digest in ("d4", "d3", "d1", "d2"):
+        with requests_sent(fresh_table) as sent:
+            claim = worker.claim(keys[digest], "job-again")
+        assert claim.result == results[digest]
+        assert len(sent) == (1 if digest in ("d1", "d2") else 0), digest
+
+
+def test_a_result_larger_than_the_whole_budget_is_served_from_the_table(
+    fresh_table: Table, clock
+) -> None:
+    worker = DynamoDBResponseCache(
+        fresh_table, BASE, 300, max_local_entries=50, clock=clock, max_local_bytes=100
+    )
+    key = worker.key("store-a", "big")
+    assert worker.claim(key, "job-big").owner
+    assert worker.fill(key, "job-big", {"emails": ["x" * 500]})  # cached, not held here
+    clock.now += 1
+    with requests_sent(fresh_table) as sent:
+        assert worker.claim(key, "job-again").result == {"emails": ["x" * 500]}
+    assert [operation for operation, _ in sent] == ["UpdateItem"]

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .cache_entries import EPOCH_KEY, Claim, ReadyEntry, current_epoch, entry_key, epoch_of
-from .cache_hits import EntryHits
+from .cache_hits import MAX_LOCAL_BYTES, EntryHits, LocalBudget
 from .cache_usage import (
     LiveEntryCounters,
     distributions,
@@ -49,7 +49,7 @@ from .cache_usage import (
     request_increments,
 )
 from .cache_usage import window_keys as minute_window_keys
-from .dynamodb import pack
+from .dynamodb import pack_sized
 from .held_counts import HeldCounts
 from .table import ConditionFailedError, Table
 
@@ -72,6 +72,7 @@ class DynamoDBResponseCache:
         clock: Callable[[], float] = time.time,
         max_ttl_seconds: int = DEFAULT_MAX_TTL_SECONDS,
         held: HeldCounts | None = None,
+        max_local_bytes: int = MAX_LOCAL_BYTES,
     ) -> None:
         if max_ttl_seconds < ttl_seconds:
             raise ValueError("the maximum cache TTL must not be below the base TTL")
@@ -87,7 +88,12 @@ class DynamoDBResponseCache:
         # hits, misses and live-entry moves, written together (shared with the job store)
         self._held = held or HeldCounts(table, clock)
         self._hits = EntryHits(
-            table, ttl_seconds, max_local_entries, self._counters, self._held, clock
+            table,
+            ttl_seconds,
+            LocalBudget(max_local_entries, max_local_bytes),
+            self._counters,
+            self._held,
+            clock,
         )
 
     # -- keys and epochs ---------------------------------------------------------------
@@ -237,7 +243,7 @@ class DynamoDBResponseCache:
         Returns ``False`` when the result is too large to cache (the claim is released)
         or the claim is no longer this job's (the cache was cleared, say).
         """
-        blob = pack(result)
+        blob, size = pack_sized(result)
         if len(blob) > MAX_ENTRY_BYTES:
             self.release(key, job_id)
             return False
@@ -267,7 +273,8 @@ class DynamoDBResponseCache:
             expires_at = cap_at
         counter = self._counters.counter(epoch_of(key), capped=expires_at >= cap_at)
         self._held.add(counter.increment(expires_at, 1, hit_class(0)))
-        self._hits.remember(key, ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now))
+        entry = ReadyEntry(result, job_id, expires_at, cap_at, touched_at=now, size=size)
+        self._hits.remember(key, entry)
         return True
 
     def _promote(self, key: str, job_id: str, cap_at: int) -> bool:

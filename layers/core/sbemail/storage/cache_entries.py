@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .dynamodb import unpack
+from .dynamodb import unpack_sized
 from .table import Table
 
 EPOCH_KEY = "cache-epoch"
@@ -78,12 +78,17 @@ class ReadyEntry:
     cap_at: int
     touched_at: int = 0
     unflushed: int = 0
+    size: int = 0
+    """The result's size as compact JSON, in bytes: about what it takes in memory, and
+    what the container's LRU counts against its budget."""
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ReadyEntry:
         expires_at = int(item["expires_at"])
+        result, size = unpack_sized(item["result"])
         return cls(
-            result=unpack(item["result"]),
+            result=result,
+            size=size,
             job_id=str(item["job_id"]),
             expires_at=expires_at,
             cap_at=int(item.get("cap_at", expires_at)),  # older entries: no extension

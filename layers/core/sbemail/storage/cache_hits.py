@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cachetools import TTLCache
@@ -24,6 +24,27 @@ from .table import ConditionFailedError, Table
 TOUCH_INTERVAL_SECONDS = 10
 """A container writes a hot entry's hits and expiry at most this often (see ``touch``)."""
 
+MAX_LOCAL_BYTES = 48 * 2**20
+"""What a container's LRU may hold in results, at most (about 5 % of a 1 GB function).
+
+A result is large (a 3-variant email set is ~200 KB of MJML, HTML and text), and every
+container that fills or serves entries keeps them: 500 entries would be ~100 MB, most
+of it in workers that fill entries but never serve them."""
+
+
+@dataclass(frozen=True)
+class LocalBudget:
+    """How much the container's LRU holds: at most ``entries`` results and at most
+    ``size`` bytes of them (``ReadyEntry.size``), whichever is reached first."""
+
+    entries: int
+    size: int = MAX_LOCAL_BYTES
+
+    def weight(self, entry: ReadyEntry) -> int:
+        """An entry's share of ``size``: its own, but never under ``size / entries``, so
+        one budget bounds both the bytes and the count."""
+        return max(entry.size, self.size // max(1, self.entries))
+
 
 class EntryHits:
     """Hits on ready entries, with the per-container LRU in front of the table."""
@@ -32,7 +53,7 @@ class EntryHits:
         self,
         table: Table,
         ttl_seconds: int,
-        max_local_entries: int,
+        budget: LocalBudget,
         counters: LiveEntryCounters,
         held: HeldCounts,
         clock: Callable[[], float],
@@ -43,7 +64,7 @@ class EntryHits:
         self._held = held
         self._clock = clock
         self._local: TTLCache[str, ReadyEntry] = TTLCache(
-            maxsize=max_local_entries, ttl=ttl_seconds, timer=clock
+            maxsize=budget.size, ttl=ttl_seconds, timer=clock, getsizeof=budget.weight
         )
         self._lock = threading.Lock()
 
@@ -55,7 +76,14 @@ class EntryHits:
 
     def remember(self, key: str, entry: ReadyEntry) -> None:
         with self._lock:
+            self._keep(key, entry)
+
+    def _keep(self, key: str, entry: ReadyEntry) -> None:
+        """Hold ``entry`` (the lock held), evicting the least recent to fit the budget."""
+        try:
             self._local[key] = entry
+        except ValueError:  # larger than the whole budget: served from the table
+            self._local.pop(key, None)
 
     def forget(self, key: str) -> None:
         with self._lock:
@@ -106,7 +134,7 @@ class EntryHits:
             )
         )
         with self._lock:
-            self._local[key] = entry
+            self._keep(key, entry)
         return Claim(key, result=entry.result, extended=target > old_expiry)
 
     def found(self, key: str, item: dict[str, Any] | None, now: int) -> Claim | None:
@@ -141,7 +169,7 @@ class EntryHits:
         if not warm and now - entry.touched_at < TOUCH_INTERVAL_SECONDS < entry.expires_at - now:
             with self._lock:
                 current = self._local.get(key, entry)
-                self._local[key] = replace(current, unflushed=current.unflushed + 1)
+                self._keep(key, replace(current, unflushed=current.unflushed + 1))
             return False
         target = entry.cap_at if warm else min(now + self._ttl, entry.cap_at)
         target = max(target, entry.expires_at)
@@ -185,7 +213,5 @@ class EntryHits:
         with self._lock:
             current = self._local.get(key, entry)
             unflushed = max(0, current.unflushed - entry.unflushed)  # served meanwhile
-            self._local[key] = replace(
-                entry, expires_at=target, touched_at=now, unflushed=unflushed
-            )
+            self._keep(key, replace(entry, expires_at=target, touched_at=now, unflushed=unflushed))
         return target > old_expiry

@@ -52,12 +52,23 @@ def variant_key(job_id: str, index: int) -> str:
 
 def pack(document: Any) -> bytes:
     """Compact, compressed JSON for large attributes."""
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
+    return pack_sized(document)[0]
+
+
+def pack_sized(document: Any) -> tuple[bytes, int]:
+    """``pack``, and the size of the JSON it compressed (what the document weighs)."""
+    raw = json.dumps(document, separators=(",", ":")).encode()
+    return zlib.compress(raw, 6), len(raw)
 
 
 def unpack(blob: Any) -> Any:
-    raw = blob.value if hasattr(blob, "value") else blob
-    return json.loads(zlib.decompress(bytes(raw)))
+    return unpack_sized(blob)[0]
+
+
+def unpack_sized(blob: Any) -> tuple[Any, int]:
+    """What ``pack`` stored, and the size of its JSON."""
+    raw = zlib.decompress(bytes(blob.value if hasattr(blob, "value") else blob))
+    return json.loads(raw), len(raw)
 
 
 def _counting(done: Iterable[int], values: dict[str, Any]) -> str:
