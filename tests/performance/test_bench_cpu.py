@@ -63,6 +63,8 @@ def lambda_shaped(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         monkeypatch.setenv("TABLE_NAME", "bench")
         monkeypatch.setenv("QUEUE_URL", queue_url)
         monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        # as the template sets it: Powertools still serialises every 100th metric
+        monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "SBEmail")
         bootstrap.services.cache_clear()
         yield {
             "api": load_handler(ROOT / "functions/api/app.py", "bench_api"),
