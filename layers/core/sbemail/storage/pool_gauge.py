@@ -58,14 +58,14 @@ class PoolGauge:
         self._open = 1  # the round taking changes now
         self._sent = 0  # the last round written (or given up on)
         self._writing = False
-        self._active = 0  # sessions in use here, the unwritten releases included
+        self._active = 0  # sessions in use here now, whether written yet or not
 
     def change(self, delta: int) -> None:
-        """Sessions in use here changed by ``delta`` (+1 taken, -1 given back).
+        """Sessions in use here changed by ``delta`` (+n taken, -n given back).
 
         Returns once the change is written, alone or with those of other threads; a
         release while other sessions here are busy returns at once (a later write takes it).
-        Best effort: a failed write is logged, never raised into a caller's variant.
+        Best effort: a failed write is logged, never raised into a caller's job.
         """
         with self._round:
             self._active += delta
