@@ -59,10 +59,6 @@ class ExpiryBuckets:
     def _key(self, bucket: int) -> str:
         return f"counter#{self._name}#{bucket}"
 
-    def same_bucket(self, first: float, second: float) -> bool:
-        """Whether two expiry times are counted on the same counter."""
-        return self._bucket(first) == self._bucket(second)
-
     def add(self, expires_at: float, amount: int = 1, tally: str | None = None) -> None:
         """Count ``amount`` items expiring at ``expires_at`` (in class ``tally``, if any)."""
         bucket = self._bucket(expires_at)
@@ -83,28 +79,9 @@ class ExpiryBuckets:
         amounts = {"live": amount, **({f"t_{tally}": amount} if tally else {})}
         return self._key(bucket), amounts, (bucket + 1) * self._width + 60
 
-    def move(
-        self,
-        old_expiry: float,
-        new_expiry: float,
-        old_tally: str | None = None,
-        new_tally: str | None = None,
-    ) -> None:
-        """An item's expiry (or class) changed: move its count where it now belongs."""
-        if self._bucket(old_expiry) != self._bucket(new_expiry):
-            self.add(old_expiry, -1, old_tally)
-            self.add(new_expiry, 1, new_tally)
-        elif old_tally != new_tally and old_tally and new_tally:
-            self._table.update(
-                self._key(self._bucket(old_expiry)),
-                "ADD #old :minus, #new :one",
-                names={"#old": f"t_{old_tally}", "#new": f"t_{new_tally}"},
-                values={":minus": -1, ":one": 1},
-            )
-
     def moves(self, old_expiry: float, new_expiry: float) -> list[tuple[str, dict[str, int], int]]:
-        """What ``move`` would write (no class change), for a caller that writes it later
-        with others (``increment``): nothing when both expiries share a bucket."""
+        """The changes that move an item's count when its expiry changes (``increment``s,
+        written later with others): none when both expiries share a bucket."""
         if self._bucket(old_expiry) == self._bucket(new_expiry):
             return []
         return [self.increment(old_expiry, -1), self.increment(new_expiry, 1)]
