@@ -76,6 +76,8 @@ def test_bad_warm_bodies_are_refused_naming_the_field(
         ({"requests": "all of them"}, "requests"),
         ({"batchId": "b-123"}, "storeId"),
         ({"batchId": "b#r0", "storeId": "s-1"}, "batchId"),
+        ({"batchId": "bätch", "storeId": "s-1"}, "batchId"),  # ASCII only, as documented
+        ({"batchId": "b-1", "storeId": "störe"}, "storeId"),
         ({"requests": distinct_requests(1), "storeId": "s-1"}, "storeId"),
         ({"requests": distinct_requests(1), "batchId": "b-1"}, "requests"),
         ({"requests": distinct_requests(1), "campaign": "x"}, "campaign"),

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ..domain import MAX_STORE_ID, STORE_ID_PATTERN, GenerateRequest
+from ..service.requests import ID_PATTERN, MAX_ID
 
 COMPONENTS = "#/components/schemas/"
 
@@ -173,8 +174,8 @@ def _warm_body() -> tuple[dict[str, Any], dict[str, Any]]:
             "batchId": {
                 "type": "string",
                 "minLength": 1,
-                "maxLength": 64,
-                "pattern": r"^[A-Za-z0-9_-]+$",
+                "maxLength": MAX_ID,
+                "pattern": ID_PATTERN,
                 "description": "a batch's id (its 202's batchId): warm with its requests",
             },
             "storeId": {**_STORE_ID_SCHEMA, "description": "with batchId: the batch's store"},

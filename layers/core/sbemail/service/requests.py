@@ -110,6 +110,12 @@ def output_digest(request: GenerateRequest, producer: Mapping[str, str]) -> str:
     return cache_digest(parts)
 
 
+MAX_ID = 64
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+"""What a job or batch id given back to us may be (``new_job_id`` makes 32 of these
+characters): URL-safe base64 only, so an id can never reach another item's key."""
+
+
 def new_job_id() -> str:
     """192 random bits, URL-safe: unguessable."""
     return secrets.token_urlsafe(24)

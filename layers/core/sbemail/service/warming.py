@@ -23,9 +23,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..domain import MAX_STORE_ID, STORE_ID_PATTERN
 from .batches import BatchService
 from .errors import InvalidRequestError
 from .generate import GenerationService, Submission
+from .requests import ID_PATTERN, MAX_ID
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +48,14 @@ class WarmRequest(BaseModel):
 
     requests: list[Any] | None = Field(default=None, max_length=MAX_WARM_REQUESTS)
     batch_id: str | None = Field(
-        default=None, alias="batchId", min_length=1, max_length=64, pattern=r"^[\w-]+$"
+        default=None, alias="batchId", min_length=1, max_length=MAX_ID, pattern=ID_PATTERN
     )
     store_id: str | None = Field(
-        default=None, alias="storeId", min_length=1, max_length=128, pattern=r"^[\w.:-]+$"
+        default=None,
+        alias="storeId",
+        min_length=1,
+        max_length=MAX_STORE_ID,
+        pattern=STORE_ID_PATTERN,
     )
 
 
