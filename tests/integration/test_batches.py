@@ -110,6 +110,20 @@ def test_a_batch_is_readable_only_by_its_store_and_while_it_lives(rig: BatchRig,
         rig.batches.get(batch.id, "cedar-ash")
 
 
+def test_an_id_naming_another_item_is_no_batch_and_no_job(rig: BatchRig) -> None:
+    """Ids come back in URLs: one holding ``#`` names another item of the table (a
+    batch's kept request, a job's variant), which is neither a batch nor a job."""
+    batch = rig.batches.submit({"storeId": "cedar-ash", "requests": [brief(1)]}).batch
+    job_id = batch.items[0]["jobId"]
+    rig.runner.run(job_id)
+    assert rig.store.get(job_id) is not None and rig.store.variants(job_id, 3)
+    with pytest.raises(BatchError):  # batch#<id>#r0 holds the item's request
+        rig.batches.get(f"{batch.id}#r0", "cedar-ash")
+    for read in (rig.store.get, rig.store.peek):  # job#<id>#v0 holds a variant
+        assert read(f"{job_id}#v0") is None
+    assert rig.store.get_many([f"{job_id}#v0"]) == {}
+
+
 def test_defaults_fill_every_item(rig: BatchRig) -> None:
     shared = {k: v for k, v in brief(0).items() if k not in ("userContext", "storeId")}
     body = {

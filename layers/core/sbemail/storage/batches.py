@@ -117,8 +117,12 @@ class DynamoDBBatchStore:
 
     def get(self, batch_id: str) -> Batch | None:
         item = self._table.get(batch_key(batch_id))
-        if not item or int(item.get("expires_at", 0)) <= self._clock():
-            return None
+        if (
+            not item
+            or item.get("kind") != "batch"
+            or int(item.get("expires_at", 0)) <= self._clock()
+        ):
+            return None  # an id holding ``#`` may name another item (a kept request)
         return Batch(
             id=batch_id,
             store_id=str(item["store_id"]),

@@ -28,6 +28,7 @@ _FINAL_VALUES = {":completed": JobStatus.COMPLETED.value, ":failed": JobStatus.F
 
 
 _PEEKED = (
+    "kind",
     "store_id",
     "status",
     "total",
@@ -146,8 +147,9 @@ class DynamoDBJobStore:
         return {job_id: job for job_id, job in found.items() if job is not None}
 
     def _job(self, job_id: str, item: dict[str, Any] | None) -> Job | None:
-        """The job an item holds, unless it is missing or past its TTL."""
-        if not item or int(item.get("expires_at", 0)) <= self._clock():
+        """The job an item holds, unless it is missing, past its TTL, or no job at all (an
+        id holding ``#`` names another item, such as one of a job's variants)."""
+        if not item or item.get("kind") != "job" or int(item.get("expires_at", 0)) <= self._clock():
             return None
         return Job(
             id=job_id,
